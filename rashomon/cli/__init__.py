@@ -1,0 +1,14 @@
+"""The ``rashomon`` command line: a thin layer over the library.
+
+Each group of commands lives in its own module and registers itself on :data:`app`.
+"""
+
+from __future__ import annotations
+
+from rashomon.cli.app import app, main
+
+# Importing a module registers its commands on ``app``.
+from rashomon.cli import compare as _compare  # noqa: F401  isort: skip
+from rashomon.cli import evaluate as _evaluate  # noqa: F401  isort: skip
+
+__all__ = ["app", "main"]

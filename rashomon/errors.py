@@ -1,0 +1,76 @@
+"""Every error message rashomon shows a user, coded, in one place.
+
+Raise with ``raise InputError("E001", path=path)``. The command line prints
+``rashomon: error: [E001] report.txt: the file is empty`` on one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+
+class Errors:
+    # Reading files
+    E001 = "{path}: the file is empty"
+    E002 = "{path}: this looks like a binary file, not text, HTML or JSONL"
+    E003 = "{path}: the file is not valid UTF-8 (byte {position}); convert it to UTF-8 first"
+    E004 = "{path}: the file is {size} bytes, over the limit of {limit} bytes (--max-bytes)"
+    E005 = "{path}: no article text could be extracted from this HTML page"
+    E006 = "{path}, line {line}: {problem}"
+    E007 = "{path}: no such file or folder"
+    E008 = "{path}: cannot read it ({reason})"
+    E009 = "{path}: the file holds no article"
+    E010 = "{path}: two reports share the id {id!r}; give them different names"
+    E011 = "{path}: unknown format {format!r} (expected one of: {expected})"
+    # Fetching over the network
+    E020 = "{url}: only http and https addresses can be fetched"
+    E021 = "{url}: refused to fetch from {address}, a loopback, private or link-local address (pass --allow-private to allow it)"
+    E022 = "{url}: could not be reached ({reason})"
+    E023 = "{url}: the server answered HTTP {status}"
+    E024 = "{url}: the response is over the limit of {limit} bytes"
+    E025 = "{url}: more than {limit} redirects"
+    E026 = "{url}: the host name could not be resolved"
+    E027 = "{url}: not a readable feed ({reason})"
+    E028 = "{url}: the content type {content_type!r} is not an article"
+    # Comparing
+    E040 = "nothing to compare: give at least one report"
+    E041 = "{what}: the model package {package!r} is not installed; install it with: pip install {package}"
+    E042 = "unknown output format {format!r} (expected one of: {expected})"
+    E043 = "{path}: refusing to overwrite a folder"
+    # Storage
+    E060 = "{url}: cannot open the database ({reason})"
+    E061 = "no story with id {id!r}"
+    E062 = "no article with id {id!r}"
+    E063 = "{url}: unsupported database address (give a file path or a postgresql:// address)"
+    # Evaluation
+    E080 = "{path}: the evaluation data is missing; pass --data pointing at the shared data folder"
+    E081 = "unknown evaluation {name!r} (expected one of: {expected})"
+
+
+class RashomonError(Exception):
+    """Base of every error rashomon raises on purpose; its text is one line for the user."""
+
+    def __init__(self, code: str, **fields: object) -> None:
+        template = getattr(Errors, code)
+        self.code = code
+        self.fields = fields
+        self.message = template.format(**fields)
+        super().__init__(f"[{code}] {self.message}")
+
+
+class InputError(RashomonError):
+    """A report could not be read."""
+
+
+class FetchError(InputError):
+    """A report or feed could not be fetched."""
+
+
+class ConfigurationError(RashomonError):
+    """A model, backend or setting is missing or wrong."""
+
+
+class StorageError(RashomonError):
+    """The store could not be opened or read."""
+
+
+class NotFoundError(StorageError):
+    """A story or article does not exist in the store."""

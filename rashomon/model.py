@@ -1,0 +1,339 @@
+"""The typed data model shared by every stage of rashomon.
+
+Everything a stage produces is one of these plain dataclasses, so the stages can run in one
+process, in a worker pool or on a cluster, and the results serialise to the stable JSON contract
+(see :meth:`Comparison.to_dict`).
+
+Offsets: every :class:`Span` indexes ``Article.text`` exactly as it was read (UTF-8 decoded,
+nothing stripped), so ``article.text[span.start:span.end] == span.text`` always holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["corroborated", "single_source", "contradicted"]
+ContradictionKind = Literal["number", "date", "person", "place", "organization", "negation", "other"]
+EntityKind = Literal["person", "organization", "place", "group", "other"]
+
+STATUSES: tuple[str, ...] = ("corroborated", "single_source", "contradicted")
+CONTRADICTION_KINDS: tuple[str, ...] = (
+    "number",
+    "date",
+    "person",
+    "place",
+    "organization",
+    "negation",
+    "other",
+)
+
+
+@dataclass(slots=True)
+class Article:
+    """One report: its full text as read, and what is known about where it came from."""
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None  # the outlet, e.g. "Reuters"
+    url: str | None = None
+    published: str | None = None  # ISO 8601 date or date-time
+    published_from: str | None = None  # how the date was found: "jsonl", "html-meta", "feed", ...
+    language: str | None = None  # ISO 639-1 code
+    origin: str | None = None  # the path or address it was read from
+    format: str = "text"  # "text", "html", "jsonl", "feed", "warc", "url"
+    body_start: int = 0  # offset where the body begins (after a headline line in a text file)
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fingerprint(self) -> str:
+        """A stable hash of the text, used to make ingestion idempotent."""
+        return hashlib.sha1(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def body(self) -> str:
+        return self.text[self.body_start :]
+
+    @property
+    def display_name(self) -> str:
+        return self.source or self.id
+
+    def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
+        data = asdict(self)
+        if not with_text:
+            data.pop("text")
+        return data
+
+
+@dataclass(slots=True, frozen=True)
+class Span:
+    """A stretch of one document's text: the unit of evidence."""
+
+    document: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document": self.document, "start": self.start, "end": self.end, "text": self.text}
+
+    def overlaps(self, other: Span) -> bool:
+        return (
+            self.document == other.document and self.start < other.end and other.start < self.end
+        )
+
+
+@dataclass(slots=True)
+class Sentence:
+    document: str
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Mention:
+    """A named entity (or a description of one) in one document."""
+
+    span: Span
+    label: str  # the NER label: PERSON, ORG, GPE, LOC, NORP, FAC, ...
+    kind: EntityKind
+    entity: str | None = None  # id of the resolved Entity
+    title: str | None = None  # a role or title attached to this mention ("Colombian President")
+
+
+@dataclass(slots=True)
+class Entity:
+    """A person, organisation or place resolved across the reports."""
+
+    id: str
+    name: str
+    kind: EntityKind
+    aliases: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+    mentions: list[Span] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": self.aliases,
+            "titles": self.titles,
+            "documents": self.documents,
+            "mentions": [m.to_dict() for m in self.mentions],
+        }
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number with its unit, normalised so that reports can be compared."""
+
+    span: Span
+    value: float
+    unit: str | None  # the counted thing or unit, lemmatised: "soldier", "km", "usd", "percent"
+    kind: str = "count"  # "count", "money", "percent", "length", "ordinal", ...
+    approximate: bool = False  # "about", "more than", "nearly"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.span.to_dict(), "value": self.value, "unit": self.unit, "kind": self.kind,
+                "approximate": self.approximate}
+
+
+@dataclass(slots=True)
+class TimeMention:
+    """A date or time expression, normalised where possible."""
+
+    span: Span
+    value: str | None  # ISO date "2026-01-06", "2026-01", "2026", weekday "W:TUE", month "M:08"
+    granularity: str  # "day", "weekday", "month", "year", "duration", "relative", "time"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.span.to_dict(), "value": self.value, "granularity": self.granularity}
+
+
+@dataclass(slots=True)
+class Quote:
+    """Words a report puts in someone's mouth, with the speaker when it can be found."""
+
+    span: Span  # the quoted words, without the quotation marks
+    speaker: str | None  # entity id, when the speaker resolves to one
+    speaker_name: str | None  # the speaker as the report names them
+    speaker_span: Span | None = None
+    direct: bool = True  # False for reported speech ("said that ...")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.span.to_dict(),
+            "speaker": self.speaker,
+            "speaker_name": self.speaker_name,
+            "speaker_span": self.speaker_span.to_dict() if self.speaker_span else None,
+            "direct": self.direct,
+        }
+
+
+@dataclass(slots=True)
+class Fact:
+    """An atomic proposition extracted from one sentence of one report."""
+
+    id: str
+    document: str
+    sentence: int
+    statement: str  # a readable, self-contained wording of the fact
+    spans: list[Span]  # the words of the report that carry it (may be discontinuous)
+    predicate: str = ""  # lemma of the main predicate
+    negated: bool = False
+    modality: str = "asserted"  # "asserted", "hedged", "reported", "expected"
+    attribution: str | None = None  # who the report says said it
+    entities: list[str] = field(default_factory=list)  # Entity ids
+    quantities: list[Quantity] = field(default_factory=list)
+    times: list[TimeMention] = field(default_factory=list)
+    # The optional parts (adjuncts, modifiers, coordinated items) a report may add or leave out.
+    parts: list[Span] = field(default_factory=list)
+    context: str = ""  # words borrowed from the sentence to make the statement self-contained
+
+    @property
+    def start(self) -> int:
+        return min(s.start for s in self.spans)
+
+    @property
+    def end(self) -> int:
+        return max(s.end for s in self.spans)
+
+
+@dataclass(slots=True)
+class Detail:
+    """Something one report adds to, or says differently about, a fact others carry too."""
+
+    span: Span
+    kind: str = "addition"  # "addition", "wording", "number", "date", "name", "place"
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.span.to_dict(), "kind": self.kind, "note": self.note}
+
+
+@dataclass(slots=True)
+class Contradiction:
+    kind: ContradictionKind
+    explanation: str
+    sides: list[list[Span]]
+    facts: list[str] = field(default_factory=list)  # ids of the StoryFacts involved
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "explanation": self.explanation,
+            "sides": [[s.to_dict() for s in side] for side in self.sides],
+            "facts": self.facts,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass(slots=True)
+class StoryFact:
+    """A fact of the story, aligned across reports and labelled."""
+
+    id: str
+    statement: str
+    status: Status
+    evidence: list[Span]
+    documents: list[str]
+    details: list[Detail] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)  # ids of the per-report Facts aligned here
+    similarity: float | None = None  # how closely the reports' wordings agree (0..1)
+    contradiction: int | None = None  # index into Comparison.contradictions
+    sentence_order: float = 0.0  # where the fact sits in the reports, for ordering
+
+    @property
+    def differs_in_detail(self) -> bool:
+        return self.status == "corroborated" and bool(self.details)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "statement": self.statement,
+            "status": self.status,
+            "documents": self.documents,
+            "differs_in_detail": self.differs_in_detail,
+            "similarity": None if self.similarity is None else round(self.similarity, 3),
+            "contradiction": self.contradiction,
+            "evidence": [s.to_dict() for s in self.evidence],
+            "details": [d.to_dict() for d in self.details],
+        }
+
+
+@dataclass(slots=True)
+class BriefSentence:
+    text: str
+    documents: list[str]
+    evidence: list[Span] = field(default_factory=list)
+    facts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "documents": self.documents,
+            "facts": self.facts,
+            "evidence": [s.to_dict() for s in self.evidence],
+        }
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The reconciliation of one story: what :func:`rashomon.compare` returns."""
+
+    documents: list[Article]
+    facts: list[StoryFact]
+    contradictions: list[Contradiction] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    brief: list[BriefSentence] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    models: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def facts_with_status(self, status: str) -> list[StoryFact]:
+        return [f for f in self.facts if f.status == status]
+
+    def document(self, doc_id: str) -> Article:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "documents": [
+                {
+                    "id": d.id,
+                    "source": d.source,
+                    "title": d.title,
+                    "url": d.url,
+                    "published": d.published,
+                    "format": d.format,
+                    "text": d.text,
+                }
+                for d in self.documents
+            ],
+            "facts": [f.to_dict() for f in self.facts],
+            "contradictions": [c.to_dict() for c in self.contradictions],
+            "entities": [e.to_dict() for e in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "brief": [b.to_dict() for b in self.brief],
+            "summary": {
+                "documents": len(self.documents),
+                "facts": len(self.facts),
+                **{s: len(self.facts_with_status(s)) for s in STATUSES},
+                "differing_in_detail": sum(f.differs_in_detail for f in self.facts),
+                "contradictions": len(self.contradictions),
+            },
+            "models": self.models,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "warnings": self.warnings,
+        }
