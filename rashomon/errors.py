@@ -40,6 +40,12 @@ class Errors:
     E061 = "no story with id {id!r}"
     E062 = "no article with id {id!r}"
     E063 = "{url}: unsupported database address (give a file path or a postgresql:// address)"
+    E064 = "{url}: the schema version {found} is newer than this rashomon knows ({known}); upgrade"
+    E065 = "{url}: PostgreSQL support needs psycopg; install it with: pip install 'rashomon[postgres]'"
+    E066 = "{value!r} is not a duration (expected e.g. 90s, 15m, 2h or 1h30m)"
+    E067 = "nothing to ingest: give at least one file, folder, feed list, address or WARC file"
+    E068 = "{url}: the database could not be written ({reason})"
+    E069 = "{path}: cannot write the output ({reason})"
     # Evaluation
     E080 = "{path}: the evaluation data is missing; pass --data pointing at the shared data folder"
     E081 = "unknown evaluation {name!r} (expected one of: {expected})"
