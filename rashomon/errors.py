@@ -41,7 +41,7 @@ class Errors:
     E062 = "no article with id {id!r}"
     E063 = "{url}: unsupported database address (give a file path or a postgresql:// address)"
     E064 = "{url}: the schema version {found} is newer than this rashomon knows ({known}); upgrade"
-    E065 = "{url}: PostgreSQL support needs psycopg; install it with: pip install 'rashomon[postgres]'"
+    E065 = "{url}: PostgreSQL needs psycopg; install it with: pip install 'rashomon[postgres]'"
     E066 = "{value!r} is not a duration (expected e.g. 90s, 15m, 2h or 1h30m)"
     E067 = "nothing to ingest: give at least one file, folder, feed list, address or WARC file"
     E068 = "{url}: the database could not be written ({reason})"
