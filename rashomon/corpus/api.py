@@ -1,0 +1,247 @@
+"""The ``Corpus``: a stored, growing collection of articles grouped into stories.
+
+    from rashomon.corpus.api import Corpus
+
+    with Corpus("news.sqlite3") as corpus:            # or "postgresql://...", or None
+        report = corpus.ingest(["articles/", "feeds.txt"])
+        for story in corpus.stories(limit=10, search="ceasefire"):
+            print(story.id, story.size, story.title)
+        comparison = corpus.compare_story(story.id)   # cached until the story changes
+
+Opening a corpus is cheap: the embedding model and the in-memory clustering are only loaded
+when something is added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from typing import Any
+
+from rashomon.corpus.ingest import (
+    ArticleOutcome,
+    Ingestor,
+    IngestReport,
+    Toolkit,
+)
+from rashomon.corpus.store import IngestFailure, Store, StoredArticle, StorySummary, open_store
+from rashomon.errors import InputError
+from rashomon.model import (
+    Article,
+    BriefSentence,
+    Comparison,
+    Contradiction,
+    Detail,
+    Entity,
+    Quote,
+    Span,
+    StoryFact,
+)
+
+__all__ = ["ArticleOutcome", "Corpus", "IngestReport", "StorySummary", "comparison_from_dict"]
+
+
+class Corpus:
+    """The corpus API; one per process and store (it holds the in-memory indexes)."""
+
+    def __init__(
+        self,
+        db: str | os.PathLike[str] | Store | None = None,
+        *,
+        toolkit: Toolkit | None = None,
+        batch_size: int | None = None,
+    ) -> None:
+        """Open the store at ``db`` (a path, ``sqlite:///...``, ``postgresql://...``; None:
+        ``$RASHOMON_DB`` or the per-user default) or use an open :class:`Store`."""
+        self.store = db if isinstance(db, Store) else open_store(db)
+        self._toolkit = toolkit
+        self._batch_size = batch_size
+        self._ingestor: Ingestor | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def ingestor(self) -> Ingestor:
+        """The pipeline, built on first use (that is when models get loaded)."""
+        if self._ingestor is None:
+            from rashomon.corpus import ingest
+
+            toolkit = (self._toolkit or ingest.default_toolkit()).resolved()
+            kwargs = {} if self._batch_size is None else {"batch_size": self._batch_size}
+            self._ingestor = Ingestor(self.store, toolkit, **kwargs)
+        return self._ingestor
+
+    # -- adding --------------------------------------------------------------------------------
+    def ingest(
+        self,
+        inputs: Sequence[str | os.PathLike[str]] | str,
+        *,
+        allow_private: bool = False,
+        progress: bool = True,
+    ) -> IngestReport:
+        """Read folders, files, feed lists, addresses and WARC files; store what is new.
+
+        Safe to rerun on the same inputs (nothing is stored twice) and to interrupt (whole
+        batches are committed; a rerun picks up the rest).
+        """
+        if isinstance(inputs, (str, os.PathLike)):
+            inputs = [inputs]
+        if not inputs:
+            raise InputError("E067")
+        return self.ingestor.ingest(
+            [str(i) for i in inputs], allow_private=allow_private, progress=progress
+        )
+
+    def add_article(self, article: Article) -> ArticleOutcome:
+        """Store one article; says whether it was new, a copy of another, or already stored."""
+        return self.add_articles([article])[0]
+
+    def add_articles(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
+        """Store articles given directly, in batches, one outcome per article."""
+        return self.ingestor.add_articles(list(articles))
+
+    def recluster(self) -> set[str]:
+        """Regroup the whole corpus from scratch; returns the ids of the stories that changed."""
+        return self.ingestor.recluster()
+
+    # -- reading -------------------------------------------------------------------------------
+    def stories(
+        self, limit: int | None = 20, offset: int = 0, search: str | None = None
+    ) -> list[StorySummary]:
+        """Stories, biggest and newest first (best match first with ``search``)."""
+        return self.store.stories(limit=limit, offset=offset, search=search)
+
+    def count_stories(self, search: str | None = None) -> int:
+        return self.store.count_stories(search)
+
+    def story(self, story_id: str | int) -> StorySummary:
+        """One story (E061 when there is none with this id)."""
+        return self.store.story(str(story_id))
+
+    def articles_of(
+        self, story_id: str | int, *, include_duplicates: bool = False
+    ) -> list[Article]:
+        """A story's articles in ingest order; near-duplicates only when asked."""
+        stored = self.store.story_articles(str(story_id), include_duplicates=include_duplicates)
+        return [s.article for s in stored]
+
+    def article(self, article_id: str) -> StoredArticle:
+        """One stored article and where it sits (E062 when there is none with this id)."""
+        return self.store.article(article_id)
+
+    def failures(self, limit: int = 100) -> list[IngestFailure]:
+        return self.store.failures(limit)
+
+    def check(self) -> list[str]:
+        """Integrity problems of the store (none when all is well)."""
+        return self.store.check_integrity()
+
+    # -- comparing -----------------------------------------------------------------------------
+    def compare_story(self, story_id: str | int) -> Comparison:
+        """Reconcile a story's reports (near-duplicates left out).
+
+        The result is cached in the store under a hash of the story's member list (ids and
+        text fingerprints) and the rashomon version, so a story page is computed once and again
+        only when the story gains or loses an article, or rashomon is upgraded.
+        """
+        story_id = str(story_id)
+        members = self.store.story_articles(story_id)
+        key = members_hash(members)
+        cached = self.store.cached_comparison(story_id, key)
+        articles = [m.article for m in members]
+        if cached is not None:
+            try:
+                return comparison_from_dict(json.loads(cached), articles)
+            except (KeyError, TypeError, ValueError):
+                pass  # written by another version: recompute
+        from rashomon import compare  # the reconciliation engine
+
+        comparison = compare(articles)
+        self.store.put_comparison(
+            story_id, key, json.dumps(comparison.to_dict(), ensure_ascii=False)
+        )
+        return comparison
+
+
+def members_hash(members: Sequence[StoredArticle]) -> str:
+    """Names a story's member list and the engine version, for the comparison cache."""
+    import rashomon
+
+    digest = hashlib.sha256(f"rashomon {rashomon.__version__}\n".encode())
+    for member in members:
+        digest.update(f"{member.article.id}\t{member.fingerprint}\n".encode())
+    return digest.hexdigest()
+
+
+def comparison_from_dict(data: dict[str, Any], documents: Sequence[Article]) -> Comparison:
+    """A :class:`Comparison` back from its ``to_dict()`` JSON (what the cache holds).
+
+    The documents come from the store rather than from the JSON, which keeps only part of each
+    article. Fields ``to_dict`` leaves out (a fact's per-report members, its sentence order)
+    come back empty; renderers do not use them.
+    """
+    from_dict = getattr(Comparison, "from_dict", None)
+    if callable(from_dict):
+        return from_dict(data, documents=list(documents))  # type: ignore[no-any-return]
+
+    def span(d: dict[str, Any]) -> Span:
+        return Span(d["document"], int(d["start"]), int(d["end"]), d["text"])
+
+    by_id = {a.id: a for a in documents}
+    docs = [by_id[d["id"]] for d in data["documents"] if d["id"] in by_id]
+    facts = [
+        StoryFact(
+            id=f["id"], statement=f["statement"], status=f["status"],
+            evidence=[span(s) for s in f["evidence"]], documents=list(f["documents"]),
+            details=[Detail(span(d), kind=d.get("kind", "addition"), note=d.get("note", ""))
+                     for d in f.get("details", [])],
+            similarity=f.get("similarity"), contradiction=f.get("contradiction"),
+        )
+        for f in data["facts"]
+    ]
+    contradictions = [
+        Contradiction(
+            kind=c["kind"], explanation=c["explanation"],
+            sides=[[span(s) for s in side] for side in c["sides"]],
+            facts=list(c.get("facts", [])), confidence=float(c.get("confidence", 1.0)),
+        )
+        for c in data.get("contradictions", [])
+    ]
+    entities = [
+        Entity(
+            id=e["id"], name=e["name"], kind=e["kind"], aliases=list(e.get("aliases", [])),
+            titles=list(e.get("titles", [])), documents=list(e.get("documents", [])),
+            mentions=[span(s) for s in e.get("mentions", [])],
+        )
+        for e in data.get("entities", [])
+    ]
+    quotes = [
+        Quote(
+            span=span(q), speaker=q.get("speaker"), speaker_name=q.get("speaker_name"),
+            speaker_span=span(q["speaker_span"]) if q.get("speaker_span") else None,
+            direct=bool(q.get("direct", True)),
+        )
+        for q in data.get("quotes", [])
+    ]
+    brief = [
+        BriefSentence(
+            text=b["text"], documents=list(b["documents"]), facts=list(b.get("facts", [])),
+            evidence=[span(s) for s in b.get("evidence", [])],
+        )
+        for b in data.get("brief", [])
+    ]
+    return Comparison(
+        documents=docs, facts=facts, contradictions=contradictions, entities=entities,
+        quotes=quotes, brief=brief, timings=dict(data.get("timings", {})),
+        models=dict(data.get("models", {})), warnings=list(data.get("warnings", [])),
+    )
