@@ -10,5 +10,6 @@ from rashomon.cli.app import app, main
 # Importing a module registers its commands on ``app``.
 from rashomon.cli import compare as _compare  # noqa: F401  isort: skip
 from rashomon.cli import evaluate as _evaluate  # noqa: F401  isort: skip
+from rashomon.cli import corpus as _corpus  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]
