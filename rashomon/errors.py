@@ -20,6 +20,9 @@ class Errors:
     E009 = "{path}: the file holds no article"
     E010 = "{path}: two reports share the id {id!r}; give them different names"
     E011 = "{path}: unknown format {format!r} (expected one of: {expected})"
+    E012 = "{path}: the folder holds no file rashomon can read ({expected})"
+    E013 = "{path}: not a readable WARC file ({reason})"
+    E014 = "{path}: the WARC record for {url} is over the limit of {limit} bytes (--max-bytes)"
     # Fetching over the network
     E020 = "{url}: only http and https addresses can be fetched"
     E021 = "{url}: refused to fetch from {address}, a loopback, private or link-local address (pass --allow-private to allow it)"
@@ -30,6 +33,7 @@ class Errors:
     E026 = "{url}: the host name could not be resolved"
     E027 = "{url}: not a readable feed ({reason})"
     E028 = "{url}: the content type {content_type!r} is not an article"
+    E029 = "{url}: the feed entry has no text and no link to fetch"
     # Comparing
     E040 = "nothing to compare: give at least one report"
     E041 = "{what}: the model package {package!r} is not installed; install it with: pip install {package}"

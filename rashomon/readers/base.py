@@ -1,0 +1,265 @@
+"""What every reader shares: the result type, the reading context and the byte-level checks.
+
+Readers are generators of :class:`ReadResult`. A reader raises :class:`~rashomon.errors.InputError`
+when the whole input is unusable (a missing file, an unreadable feed) and *yields* a failed
+result when only one item inside it is (one bad JSONL line, one feed entry whose page cannot be
+fetched), so that ``rashomon ingest`` can go on while ``rashomon compare`` stops at the first
+failure of either kind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from rashomon.errors import InputError, RashomonError
+from rashomon.model import Article
+
+if TYPE_CHECKING:
+    from rashomon.readers.url import Fetcher
+
+DEFAULT_MAX_BYTES = 20_000_000
+#: How much of a file the format and binary sniffers look at.
+SNIFF_BYTES = 8192
+#: Over this share of control characters in the first 8 KB, a file is taken for binary.
+CONTROL_SHARE_LIMIT = 0.05
+UTF8_BOM = b"\xef\xbb\xbf"
+# Byte order marks of encodings that are not UTF-8; without this check a UTF-16 file would be
+# called "binary" (it is full of NUL bytes), which is less helpful than "not UTF-8".
+_OTHER_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+# Control bytes that do occur in text: tab, line feed, vertical tab, form feed, carriage return
+# and escape (ANSI colours in saved terminal output).
+_TEXT_OK = frozenset(b"\t\n\x0b\x0c\r\x1b")
+
+
+@dataclass(slots=True)
+class ReadResult:
+    """One outcome of reading: an article, a failure or a deliberate skip.
+
+    Exactly one of ``article``, ``error`` and ``skipped`` is set. ``error`` is the one-line,
+    coded message (``"[E006] feed.jsonl, line 3: ..."``); ``exception`` keeps the error object
+    itself so that :func:`rashomon.readers.read_reports` can raise it unchanged.
+    """
+
+    origin: str
+    article: Article | None = None
+    error: str | None = None
+    skipped: str | None = None
+    exception: RashomonError | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+    @classmethod
+    def failure(cls, origin: str, exc: RashomonError) -> ReadResult:
+        return cls(origin=origin, error=str(exc), exception=exc)
+
+    @classmethod
+    def skip(cls, origin: str, reason: str) -> ReadResult:
+        return cls(origin=origin, skipped=reason)
+
+
+class ReadContext:
+    """Settings shared by the readers of one call, and the fetcher, built only when needed.
+
+    Building the HTTP client lazily keeps reading local files free of any network setup.
+    """
+
+    def __init__(
+        self,
+        *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        allow_private: bool = False,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.allow_private = allow_private
+        self._fetcher = fetcher
+        self._owns_fetcher = False
+
+    @property
+    def fetcher(self) -> Fetcher:
+        if self._fetcher is None:
+            from rashomon.readers.url import HttpFetcher
+
+            self._fetcher = HttpFetcher(max_bytes=self.max_bytes, allow_private=self.allow_private)
+            self._owns_fetcher = True
+        return self._fetcher
+
+    def close(self) -> None:
+        """Close the fetcher if this context built it (a caller's fetcher is the caller's)."""
+        if self._owns_fetcher and self._fetcher is not None:
+            close = getattr(self._fetcher, "close", None)
+            if close is not None:
+                close()
+            self._fetcher = None
+            self._owns_fetcher = False
+
+
+Reader = Iterator[ReadResult]
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def file_size(path: Path) -> int:
+    """The size of a regular file, with the coded errors for missing or unreadable ones."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        raise InputError("E007", path=path) from None
+    except OSError as exc:
+        raise InputError("E008", path=path, reason=exc.strerror or type(exc).__name__) from exc
+    if not path.is_file():
+        raise InputError("E008", path=path, reason="not a regular file")
+    return stat.st_size
+
+
+def read_capped(path: Path, max_bytes: int) -> bytes:
+    """Read a whole file, refusing (E004) before reading when it is over ``max_bytes``.
+
+    The size is checked with ``stat`` first, and the read itself stops one byte past the limit
+    so that a file growing while it is read cannot slip through either.
+    """
+    size = file_size(path)
+    if size > max_bytes:
+        raise InputError("E004", path=path, size=size, limit=max_bytes)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as exc:
+        raise InputError("E008", path=path, reason=exc.strerror or type(exc).__name__) from exc
+    if len(data) > max_bytes:
+        raise InputError("E004", path=path, size=f"more than {max_bytes}", limit=max_bytes)
+    if not data:
+        raise InputError("E001", path=path)
+    return data
+
+
+def looks_binary(sample: bytes) -> bool:
+    """True when ``sample`` has NUL bytes or a high share of control characters."""
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte == 127 or (byte < 32 and byte not in _TEXT_OK))
+    return controls / len(sample) > CONTROL_SHARE_LIMIT
+
+
+def check_text_bytes(data: bytes, path: object) -> None:
+    """Refuse empty (E001), non-UTF-8 Unicode (E003) and binary (E002) content."""
+    if not data:
+        raise InputError("E001", path=path)
+    if data.startswith(_OTHER_BOMS):
+        raise InputError("E003", path=path, position=0)
+    if looks_binary(data[:SNIFF_BYTES]):
+        raise InputError("E002", path=path)
+
+
+def decode_utf8(data: bytes, path: object) -> str:
+    """Decode strictly as UTF-8, dropping a leading byte order mark.
+
+    Offsets into the result therefore count characters *after* the BOM: a BOM is an encoding
+    artefact, not text, and keeping it would put an invisible U+FEFF at offset 0 of every span.
+    The byte position in E003 counts from the start of the file, BOM included.
+    """
+    check_text_bytes(data, path)
+    skip = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    try:
+        text = data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError("E003", path=path, position=exc.start + skip) from None
+    if not text.strip():
+        raise InputError("E001", path=path)
+    return text
+
+
+# --- metadata helpers --------------------------------------------------------------------------
+
+
+def stable_id(url: str) -> str:
+    """A short id that stays the same for the same address: ``host-<10 hex of sha1>``.
+
+    The host keeps ids readable in reports; the hash keeps two pages of one site apart.
+    """
+    host = (urlsplit(url).hostname or "url").removeprefix("www.")
+    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
+    return f"{host}-{digest}"
+
+
+def host_of(url: str | None) -> str | None:
+    """The host name of ``url`` without a leading ``www.``, used as a last-resort source name."""
+    if not url:
+        return None
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_].*)?$")
+
+
+def normalize_language(code: str | None) -> str | None:
+    """``"en-GB"``, ``"en_US"`` or ``"EN"`` become ``"en"``; anything else becomes None."""
+    if not code:
+        return None
+    match = _LANGUAGE.match(code.strip())
+    if not match:
+        return None
+    language = match.group(1).lower()
+    return language if len(language) == 2 else None
+
+
+def iso_from_datetime(value: datetime) -> str:
+    """ISO 8601 with the offset kept; naive times are taken as UTC (what feeds and WARCs use)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    return value.isoformat()
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def normalize_date(value: str | None) -> str | None:
+    """An ISO 8601 date or date-time from ISO or RFC 2822 (e-mail, RSS, HTTP) input, or None.
+
+    A bare date stays a bare date (inventing midnight would claim a precision the source does
+    not have); a date-time keeps its offset, and a naive one is taken as UTC.
+    """
+    if not value or not value.strip():
+        return None
+    raw = value.strip()
+    if _ISO_DATE.match(raw):
+        try:
+            return date.fromisoformat(raw).isoformat()
+        except ValueError:
+            return None
+    try:
+        return iso_from_datetime(datetime.fromisoformat(raw.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    try:
+        return iso_from_datetime(parsedate_to_datetime(raw))
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def is_http_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def looks_like_address(value: str) -> bool:
+    """True for anything with a URL scheme (``ftp://``, ``file://``), so it gets E020."""
+    return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value) is not None
+
+
+def display_path(path: Path) -> str:
+    return os.fspath(path)

@@ -1,0 +1,180 @@
+"""RSS and Atom feeds, parsed by feedparser: one result per entry.
+
+An entry that carries the article itself (``content:encoded`` in RSS, ``<content>`` in Atom)
+becomes an article directly. Most feeds only carry a teaser and a link, and a teaser is not a
+report, so such entries are fetched as pages (through the same checked fetcher as any address);
+the feed's title, date and language fill in what the page does not say.
+
+feedparser is always given the bytes (never an address or a path), so it never opens a file or a
+connection on its own.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from rashomon.errors import FetchError, RashomonError
+from rashomon.model import Article
+from rashomon.readers.base import (
+    ReadContext,
+    Reader,
+    ReadResult,
+    check_text_bytes,
+    is_http_url,
+    normalize_date,
+    normalize_language,
+    read_capped,
+    stable_id,
+)
+
+#: Entry content shorter than this (in characters of text) is taken for a teaser: when the entry
+#: has a link, the page is fetched instead.
+MIN_CONTENT_CHARS = 400
+
+
+def html_fragment_text(fragment: str) -> str:
+    """The text of an HTML fragment (feed content), paragraphs on their own lines."""
+    import trafilatura
+
+    from rashomon.readers.html import _quiet_trafilatura
+
+    if "<" not in fragment:
+        return fragment
+    wrapped = f"<html><body><article>{fragment}</article></body></html>"
+    with _quiet_trafilatura():
+        text = trafilatura.extract(
+            wrapped, favor_recall=True, include_comments=False, with_metadata=False
+        )
+    if text:
+        return text
+    from lxml import html as lxml_html
+
+    try:
+        return lxml_html.fromstring(wrapped).text_content().strip()
+    except Exception:  # an unparsable fragment has no text worth keeping
+        return ""
+
+
+def _entry_text(entry: Any) -> str:
+    """The longest text among the entry's content elements ("" when it has none)."""
+    best = ""
+    for content in entry.get("content") or []:
+        value = content.get("value") or ""
+        kind = (content.get("type") or "").lower()
+        text = html_fragment_text(value) if "html" in kind else value
+        if len(text.strip()) > len(best.strip()):
+            best = text
+    return best
+
+
+def _published(entry: Any) -> str | None:
+    """The entry's date as ISO 8601, keeping the offset the feed wrote when it can be read.
+
+    feedparser's ``*_parsed`` values are converted to UTC; the raw string (RFC 822 in RSS,
+    RFC 3339 in Atom) is parsed first so that ``10:45+01:00`` stays ``10:45+01:00``.
+    """
+    for key in ("published", "updated", "created"):
+        found = normalize_date(entry.get(key))
+        if found:
+            return found
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+    return None
+
+
+def parse_feed(content: bytes, *, origin: str, base_url: str | None = None) -> Any:
+    """Parse feed bytes, raising E027 when they hold no usable RSS or Atom feed."""
+    import feedparser
+
+    headers = {"content-location": base_url} if base_url else {}
+    try:
+        parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
+    except Exception as exc:  # feedparser is lenient, but not infallible
+        raise FetchError("E027", url=origin, reason=type(exc).__name__) from exc
+    usable = [
+        entry for entry in parsed.entries
+        if entry.get("link") or entry.get("title") or entry.get("summary") or entry.get("content")
+    ]
+    if not parsed.get("version"):
+        reason = "no RSS or Atom feed found"
+        if parsed.get("bozo_exception") is not None:
+            reason += f": {parsed.bozo_exception}"
+        raise FetchError("E027", url=origin, reason=reason)
+    if not usable:
+        if parsed.get("bozo"):
+            raise FetchError("E027", url=origin, reason=str(parsed.get("bozo_exception")))
+        raise FetchError("E027", url=origin, reason="it has no entries")
+    parsed["entries"] = usable
+    return parsed
+
+
+def entry_article(entry: Any, feed: Any, *, origin: str, index: int, ctx: ReadContext) -> Article:
+    """The article of one entry: its own content when it has enough, else its linked page."""
+    link = entry.get("link") or None
+    if link and not is_http_url(link):
+        link = None  # an RSS <guid> taken for a permalink ("urn:..."): nothing to fetch
+    key = link or entry.get("id") or f"{origin}#{index}"
+    title = (entry.get("title") or "").strip() or None
+    published = _published(entry)
+    source = (feed.feed.get("title") or "").strip() or None
+    language = normalize_language(feed.feed.get("language"))
+    meta = {"feed": origin}
+    if entry.get("id"):
+        meta["entry_id"] = entry["id"]
+
+    text = _entry_text(entry)
+    if len(text.strip()) < MIN_CONTENT_CHARS and link:
+        from rashomon.readers.url import fetch_page_article
+
+        article = fetch_page_article(link, ctx)
+        article.title = article.title or title
+        if article.published is None and published:
+            article.published, article.published_from = published, "feed"
+        article.source = article.source or source
+        article.language = article.language or language
+        article.meta.update(meta)
+        return article
+    if not text.strip():
+        summary = entry.get("summary") or ""
+        text = html_fragment_text(summary) if "<" in summary else summary
+    if not text.strip():
+        raise FetchError("E029", url=key)
+    return Article(
+        id=stable_id(key),
+        text=text,
+        title=title,
+        source=source,
+        url=link,
+        published=published,
+        published_from="feed" if published else None,
+        language=language,
+        origin=origin,
+        format="feed",
+        meta=meta,
+    )
+
+
+def read_feed_content(
+    content: bytes, *, origin: str, ctx: ReadContext, base_url: str | None = None
+) -> Reader:
+    """One result per entry; an entry that fails (its page cannot be fetched) fails alone."""
+    feed = parse_feed(content, origin=origin, base_url=base_url)
+    for index, entry in enumerate(feed.entries, start=1):
+        entry_origin = entry.get("link") or f"{origin}#{entry.get('id') or index}"
+        try:
+            article = entry_article(entry, feed, origin=origin, index=index, ctx=ctx)
+        except RashomonError as exc:
+            yield ReadResult.failure(entry_origin, exc)
+            continue
+        yield ReadResult(entry_origin, article)
+
+
+def read_feed(path: Path, ctx: ReadContext) -> Reader:
+    """Read a feed saved as a file (``.rss``, ``.atom``, or an ``.xml`` that holds a feed)."""
+    data = read_capped(path, ctx.max_bytes)
+    check_text_bytes(data, path)
+    yield from read_feed_content(data, origin=str(path), ctx=ctx)

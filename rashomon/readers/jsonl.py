@@ -1,0 +1,116 @@
+"""JSON Lines: one article per line, the way datasets and scrapers usually hand reports over.
+
+Only ``text`` is required. ``Article.text`` is the ``text`` field exactly as it is in the JSON, so
+offsets index the string the user gave. A bad line is a failure of that line only (E006, with
+its number): :func:`read_jsonl` yields it and goes on, and ``read_reports`` stops at it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from rashomon.errors import InputError
+from rashomon.model import Article
+from rashomon.readers.base import (
+    SNIFF_BYTES,
+    UTF8_BOM,
+    ReadContext,
+    Reader,
+    ReadResult,
+    check_text_bytes,
+    file_size,
+    normalize_date,
+    normalize_language,
+)
+
+#: The fields that map onto :class:`Article`; any other field is kept in ``Article.meta``.
+FIELDS = ("id", "source", "title", "published", "url", "text", "language")
+
+
+def article_from_record(record: Any, *, path: Path, line: int) -> Article:
+    """Turn one decoded JSON value into an Article, or raise E006 saying what is wrong."""
+
+    def bad(problem: str) -> InputError:
+        return InputError("E006", path=path, line=line, problem=problem)
+
+    if not isinstance(record, dict):
+        raise bad(f"expected a JSON object, found {type(record).__name__}")
+    text = record.get("text")
+    if text is None:
+        raise bad('the field "text" is missing')
+    if not isinstance(text, str):
+        raise bad(f'the field "text" must be a string, not {type(text).__name__}')
+    if not text.strip():
+        raise bad('the field "text" is empty')
+    values: dict[str, str | None] = {}
+    for name in ("id", "source", "title", "published", "url", "language"):
+        value = record.get(name)
+        if value is not None and not isinstance(value, (str, int, float)):
+            raise bad(f'the field "{name}" must be a string, not {type(value).__name__}')
+        values[name] = None if value is None or value == "" else str(value)
+    meta = {key: value for key, value in record.items() if key not in FIELDS}
+    published = normalize_date(values["published"])
+    if values["published"] and published is None:
+        meta["published"] = values["published"]  # kept, but not passed off as ISO 8601
+    return Article(
+        id=values["id"] or f"{path.name}:{line}",
+        text=text,
+        title=values["title"],
+        source=values["source"],
+        url=values["url"],
+        published=published,
+        published_from="jsonl" if published else None,
+        language=normalize_language(values["language"]),
+        origin=str(path),
+        format="jsonl",
+        meta=meta,
+    )
+
+
+def read_jsonl(path: Path, ctx: ReadContext) -> Reader:
+    """Read a JSONL file line by line, without holding the whole file in memory."""
+    size = file_size(path)
+    if size > ctx.max_bytes:
+        raise InputError("E004", path=path, size=size, limit=ctx.max_bytes)
+    if size == 0:
+        raise InputError("E001", path=path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError("E008", path=path, reason=exc.strerror or type(exc).__name__) from exc
+    with handle:
+        check_text_bytes(handle.read(SNIFF_BYTES), path)
+        handle.seek(0)
+        found = False
+        for number, raw in enumerate(handle, start=1):
+            if number == 1:
+                raw = raw.removeprefix(UTF8_BOM)
+            raw = raw.rstrip(b"\r\n")  # so that JSON error columns count within the line
+            if not raw.strip():
+                continue
+            found = True
+            origin = f"{path}:{number}"
+            try:
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise InputError(
+                        "E006", path=path, line=number,
+                        problem=f"not valid UTF-8 (byte {exc.start} of the line)",
+                    ) from None
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise InputError(
+                        "E006", path=path, line=number,
+                        problem=f"not valid JSON ({exc.msg} at column {exc.colno})",
+                    ) from None
+                article = article_from_record(record, path=path, line=number)
+            except InputError as exc:
+                yield ReadResult.failure(origin, exc)
+                continue
+            yield ReadResult(origin, article)
+    if not found:
+        raise InputError("E001", path=path)

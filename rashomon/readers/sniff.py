@@ -1,0 +1,135 @@
+"""Format detection: by file name first, by looking at the first bytes when the name is no help.
+
+The extension is trusted when it is specific (``.html``, ``.jsonl``, ``.warc.gz``) because a user
+who names a file ``story.txt`` means it as text even if it happens to start with ``<``; content
+sniffing only decides for names that do not say (``.xml``, ``.json``, ``.gz``, no extension).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["text", "html", "jsonl", "feed", "warc", "unknown"]
+
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonlines")
+FEED_SUFFIXES = (".rss", ".atom")
+WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+#: The files a folder is searched for. ``.json`` and ``.xml`` are left out on purpose: folders of
+#: reports often hold other JSON or XML (gold annotations, sitemaps) that are not reports.
+FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES
+
+_FEED_START = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|meta|title|p|div)[\s>/]",
+                         re.IGNORECASE)
+
+
+def suffix_kind(path: Path) -> Kind | None:
+    """The kind a file's name says it is, or None when the name does not say."""
+    name = path.name.lower()
+    for suffixes, kind in (
+        (WARC_SUFFIXES, "warc"),
+        (HTML_SUFFIXES, "html"),
+        (JSONL_SUFFIXES, "jsonl"),
+        (FEED_SUFFIXES, "feed"),
+        (TEXT_SUFFIXES, "text"),
+    ):
+        if name.endswith(suffixes):
+            return kind  # type: ignore[return-value]
+    if name.endswith(".json"):
+        return "jsonl"  # one JSON object per line is the only JSON shape rashomon reads
+    return None
+
+
+def _strip_prolog(head: bytes) -> bytes:
+    """Drop the BOM, leading white space and comments so the first real tag is at the front."""
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    while head.startswith(b"<!--"):
+        end = head.find(b"-->")
+        if end < 0:
+            break
+        head = head[end + 3 :].lstrip()
+    return head
+
+
+def looks_like_feed(head: bytes) -> bool:
+    """An RSS, RDF or Atom root element near the start (after an XML declaration, if any)."""
+    return _FEED_START.search(_strip_prolog(head)[:2048]) is not None
+
+
+def looks_like_html(head: bytes) -> bool:
+    """An HTML document or fragment: starts with a tag that only HTML starts with."""
+    start = _strip_prolog(head)
+    if start.lower().startswith(b"<?xml"):
+        start = _strip_prolog(start[start.find(b"?>") + 2 :]) if b"?>" in start else start
+    return _HTML_START.match(start) is not None
+
+
+def looks_like_warc(head: bytes) -> bool:
+    """A WARC or ARC record header, plain or gzip-compressed (as ``.warc.gz`` members are)."""
+    if head.startswith(b"\x1f\x8b"):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error:
+            return False
+    return head.startswith((b"WARC/", b"filedesc://"))
+
+
+def looks_like_jsonl(head: bytes) -> bool:
+    """The first non-blank line is a JSON object."""
+    for line in head.removeprefix(b"\xef\xbb\xbf").splitlines():
+        if line.strip():
+            try:
+                return isinstance(json.loads(line), dict)
+            except ValueError:
+                return False
+    return False
+
+
+def sniff(head: bytes) -> Kind:
+    """The kind of content from its first bytes; "text" when nothing more specific matches."""
+    if looks_like_warc(head):
+        return "warc"
+    if head.startswith(b"\x1f\x8b"):
+        return "unknown"  # some other gzip file
+    if looks_like_feed(head):
+        return "feed"
+    if looks_like_html(head):
+        return "html"
+    if looks_like_jsonl(head):
+        return "jsonl"
+    return "text"
+
+
+def detect(path: Path, head: bytes) -> Kind:
+    """The kind of a file from its name and, where the name is ambiguous, its first bytes.
+
+    ``.xml`` is read as a feed only when it holds one; ``.gz`` only when it holds a WARC.
+    """
+    kind = suffix_kind(path)
+    if kind is not None:
+        return kind
+    sniffed = sniff(head)
+    if path.name.lower().endswith(".xml") and sniffed not in ("feed", "html"):
+        return "unknown"
+    return sniffed
+
+
+__all__ = [
+    "FOLDER_SUFFIXES",
+    "Kind",
+    "detect",
+    "looks_like_feed",
+    "looks_like_html",
+    "looks_like_jsonl",
+    "looks_like_warc",
+    "sniff",
+    "suffix_kind",
+]
+

@@ -1,0 +1,429 @@
+"""Fetching pages and feeds over HTTP, safely.
+
+A server that reads addresses from its users must not become a way into the network it runs in
+(server-side request forgery): ``http://169.254.169.254/`` is a cloud metadata service, and
+``http://localhost:6379/`` a database. So :class:`HttpFetcher`
+
+* follows redirects itself, one hop at a time, and checks *every* hop: only http and https
+  (E020), a host that resolves (E026) to public addresses only (E021);
+* connects to the very address it checked. The check resolves the host name, and the socket is
+  opened by :class:`PinnedBackend`, which resolves again, checks the addresses again and
+  connects to one of *those* addresses (never to the name), so a DNS answer that changes
+  between the check and the connection (DNS rebinding) cannot sneak a private address in. TLS
+  still verifies the certificate against the host name, because httpcore passes the name (not
+  the address) as the TLS server name;
+* ignores proxy settings from the environment (the checks would apply to the proxy instead);
+* refuses content types that are not pages or feeds (E028) before reading the body, and stops
+  reading at ``max_bytes`` (E024) while streaming, after decompression.
+
+Everything network-related goes through the :class:`Fetcher` protocol so that tests, and callers
+with their own crawler, can supply the bytes without any network.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from rashomon import __version__
+from rashomon.errors import FetchError
+from rashomon.model import Article
+from rashomon.readers.base import (
+    DEFAULT_MAX_BYTES,
+    ReadContext,
+    Reader,
+    ReadResult,
+    is_http_url,
+    normalize_date,
+    stable_id,
+)
+from rashomon.readers.html import article_from_html, decode_declared
+from rashomon.readers.sniff import looks_like_feed, looks_like_html
+
+USER_AGENT = f"rashomon/{__version__} (+https://github.com/rashomon)"
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
+                        "application/feed+xml"})
+#: Types that may hold a page or a feed but do not say which; the body decides.
+VAGUE_TYPES = frozenset({"", "application/xml", "text/xml", "text/plain",
+                         "application/octet-stream", "binary/octet-stream"})
+ACCEPTED_TYPES = HTML_TYPES | FEED_TYPES | VAGUE_TYPES
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+#: ``resolver(host, port)`` returns the IP addresses ``host`` resolves to; raises
+#: :class:`socket.gaierror` when it does not resolve.
+Resolver = Callable[[str, int], Iterable[str]]
+
+
+@dataclass(slots=True)
+class FetchedPage:
+    """What a fetch returns: the final address (after redirects), status, headers and body."""
+
+    url: str
+    status: int
+    headers: Mapping[str, str]
+    content: bytes
+
+    def header(self, name: str) -> str | None:
+        """A header by case-insensitive name (plain dicts from test fetchers included)."""
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower case; "" when there is none."""
+        return media_type(self.header("content-type"))
+
+
+class Fetcher(Protocol):
+    """Anything that can fetch one address: :class:`HttpFetcher`, or a stub in tests."""
+
+    def fetch(self, url: str) -> FetchedPage: ...
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+# --- address checks ----------------------------------------------------------------------------
+
+
+def system_resolver(host: str, port: int) -> list[str]:
+    """Every address the system resolver gives for ``host`` (IPv4 and IPv6)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def is_forbidden_address(address: str) -> bool:
+    """True for addresses a fetch must not reach unless private addresses are allowed.
+
+    Loopback, private, link-local, multicast, reserved, unspecified and every other address that
+    is not globally routable (shared CGNAT space, documentation ranges); IPv4 addresses dressed
+    as IPv6 (``::ffff:127.0.0.1``, 6to4, Teredo) are judged by the IPv4 address inside.
+    """
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone ("fe80::1%eth0")
+    except ValueError:
+        return True  # not an address at all: refuse rather than guess
+    if isinstance(ip, ipaddress.IPv6Address):
+        inner = ip.ipv4_mapped or ip.sixtofour or (ip.teredo[1] if ip.teredo else None)
+        if inner is not None and is_forbidden_address(str(inner)):
+            return True
+    return (
+        ip.is_loopback
+        or ip.is_private
+        or ip.is_link_local
+        or ip.is_multicast
+        or ip.is_reserved
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def resolve_checked(
+    host: str, port: int, *, resolver: Resolver, allow_private: bool, url: str
+) -> list[str]:
+    """Resolve ``host`` and return its addresses, refusing (E021) if any is forbidden.
+
+    All addresses are checked, not just the first: a host with one public and one private
+    address could otherwise be made to connect to the private one.
+    """
+    host = host.strip("[]")
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+        addresses = [host]  # a literal address needs no resolver
+    except ValueError:
+        try:
+            addresses = list(dict.fromkeys(resolver(host, port)))
+        except (socket.gaierror, UnicodeError):
+            raise FetchError("E026", url=url) from None
+        except OSError as exc:
+            raise FetchError("E022", url=url, reason=exc.strerror or str(exc)) from None
+    if not addresses:
+        raise FetchError("E026", url=url)
+    if not allow_private:
+        for address in addresses:
+            if is_forbidden_address(address):
+                raise FetchError("E021", url=url, address=address)
+    return addresses
+
+
+class PinnedBackend(httpcore.NetworkBackend):
+    """An httpcore network backend that connects only to addresses it has just checked.
+
+    httpcore calls :meth:`connect_tcp` with the host *name*; the stock backend would hand the
+    name to the system, which resolves it again, so the address connected to could differ from
+    the one checked. Here the name is resolved and checked in the same step that connects, and
+    the socket is opened to the checked address itself.
+    """
+
+    def __init__(self, *, resolver: Resolver, allow_private: bool) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._resolver = resolver
+        self._allow_private = allow_private
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        addresses = resolve_checked(
+            host, port, resolver=self._resolver, allow_private=self._allow_private, url=host
+        )
+        error: Exception | None = None
+        for address in addresses:
+            try:
+                return self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                error = exc
+        assert error is not None  # resolve_checked never returns an empty list
+        raise error
+
+    def connect_unix_socket(self, *args: Any, **kwargs: Any) -> httpcore.NetworkStream:
+        raise httpcore.ConnectError("unix sockets are not used for fetching")
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.HTTPTransport):
+    """httpx's own transport (connection pooling, TLS, HTTP/1.1) over a :class:`PinnedBackend`.
+
+    httpx does not expose the network backend, so the connection pool is rebuilt with it after
+    ``HTTPTransport.__init__``; the assertion turns a future httpx change into a loud error
+    rather than a silent loss of the address check.
+    """
+
+    def __init__(self, *, resolver: Resolver, allow_private: bool, verify: bool = True) -> None:
+        super().__init__(verify=verify, trust_env=False)
+        assert isinstance(self._pool, httpcore.ConnectionPool), "unexpected httpx internals"
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(verify=verify, trust_env=False),
+            max_connections=20,
+            max_keepalive_connections=10,
+            keepalive_expiry=5.0,
+            network_backend=PinnedBackend(resolver=resolver, allow_private=allow_private),
+        )
+
+
+@dataclass
+class HttpFetcher:
+    """The default :class:`Fetcher`: httpx with every redirect hop checked (see module doc).
+
+    ``transport`` replaces the network (tests pass ``httpx.MockTransport``); ``resolver``
+    replaces DNS. The address checks run before each hop whatever the transport, and again at
+    connection time with the default transport.
+    """
+
+    timeout: float = 15.0
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_redirects: int = 5
+    allow_private: bool = False
+    user_agent: str = USER_AGENT
+    resolver: Resolver = system_resolver
+    transport: httpx.BaseTransport | None = None
+    _client: httpx.Client = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        transport = self.transport or PinnedTransport(
+            resolver=self.resolver, allow_private=self.allow_private
+        )
+        self._client = httpx.Client(
+            transport=transport,
+            follow_redirects=False,
+            timeout=self.timeout,
+            trust_env=False,
+            headers={
+                "User-Agent": self.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/rss+xml,"
+                "application/atom+xml,application/xml;q=0.9,*/*;q=0.5",
+            },
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpFetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _check(self, url: str, label: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise FetchError("E020", url=label)
+        try:
+            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
+        except ValueError:
+            raise FetchError("E020", url=label) from None
+        resolve_checked(
+            parts.hostname, port, resolver=self.resolver, allow_private=self.allow_private,
+            url=label,
+        )
+
+    def fetch(self, url: str) -> FetchedPage:
+        """Fetch ``url``, following at most ``max_redirects`` redirects, each one checked."""
+        current = url
+        for _hop in range(self.max_redirects + 1):
+            label = url if current == url else f"{url} (redirected to {current})"
+            self._check(current, label)
+            try:
+                with self._client.stream("GET", current) as response:
+                    location = response.headers.get("location")
+                    if response.status_code in REDIRECT_STATUSES and location:
+                        current = urljoin(current, location.strip())
+                        continue
+                    return self._read(response, label)
+            except FetchError as exc:
+                if exc.code == "E021" and exc.fields.get("url") != label:
+                    # Refused at connection time (the name re-resolved to a private address).
+                    raise FetchError("E021", url=label, address=exc.fields["address"]) from exc
+                raise
+            except httpx.TimeoutException:
+                raise FetchError("E022", url=label, reason="timed out") from None
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
+                raise FetchError("E022", url=label, reason=_reason(exc)) from None
+        raise FetchError("E025", url=url, limit=self.max_redirects)
+
+    def _read(self, response: httpx.Response, label: str) -> FetchedPage:
+        if response.status_code >= 400:
+            raise FetchError("E023", url=label, status=response.status_code)
+        content_type = response.headers.get("content-type")
+        if media_type(content_type) not in ACCEPTED_TYPES:
+            raise FetchError("E028", url=label, content_type=media_type(content_type))
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            raise FetchError("E024", url=label, limit=self.max_bytes)
+        chunks: list[bytes] = []
+        received = 0
+        for chunk in response.iter_bytes():  # decompressed, so a gzip bomb is capped too
+            received += len(chunk)
+            if received > self.max_bytes:
+                raise FetchError("E024", url=label, limit=self.max_bytes)
+            chunks.append(chunk)
+        return FetchedPage(
+            url=str(response.url),
+            status=response.status_code,
+            headers=dict(response.headers.items()),
+            content=b"".join(chunks),
+        )
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def http_date(value: str | None) -> str | None:
+    """An HTTP date header (``Last-Modified``) as ISO 8601, or None."""
+    return normalize_date(value)
+
+
+def check_page(page: FetchedPage, url: str, max_bytes: int) -> None:
+    """Apply the status and size rules to a page from any fetcher, not only HttpFetcher."""
+    if page.status >= 400:
+        raise FetchError("E023", url=url, status=page.status)
+    if len(page.content) > max_bytes:
+        raise FetchError("E024", url=url, limit=max_bytes)
+
+
+def page_kind(page: FetchedPage) -> str:
+    """"feed", "html" or "other" from the declared type, or from the body when it is vague."""
+    declared = page.content_type
+    if declared in FEED_TYPES:
+        return "feed"
+    if declared in HTML_TYPES:
+        return "html"
+    if declared in VAGUE_TYPES:
+        head = page.content[:4096]
+        if looks_like_feed(head):
+            return "feed"
+        if looks_like_html(head):
+            return "html"
+    return "other"
+
+
+def page_article(page: FetchedPage, url: str, *, format: str = "url") -> Article:
+    """An Article from a fetched HTML page; its id comes from the address asked for.
+
+    When the page carries no date, ``Last-Modified`` stands in ("http-header").
+    """
+    article = article_from_html(
+        decode_declared(page.content, page.header("content-type")),
+        id=stable_id(url),
+        origin=url,
+        url=page.url or url,
+        format=format,
+    )
+    if article.published is None:
+        modified = http_date(page.header("last-modified"))
+        if modified:
+            article.published, article.published_from = modified, "http-header"
+    if page.url and page.url != url:
+        article.meta["requested_url"] = url
+    return article
+
+
+def fetch_page_article(url: str, ctx: ReadContext, *, format: str = "url") -> Article:
+    """Fetch ``url`` and read it as an HTML page (E028 if it is anything else)."""
+    if not is_http_url(url):
+        raise FetchError("E020", url=url)
+    page = ctx.fetcher.fetch(url)
+    check_page(page, url, ctx.max_bytes)
+    if page_kind(page) != "html":
+        raise FetchError("E028", url=url, content_type=page.content_type)
+    return page_article(page, url, format=format)
+
+
+def read_url(url: str, ctx: ReadContext) -> Reader:
+    """Read one address: a page gives one article, a feed one result per entry."""
+    if not is_http_url(url):
+        raise FetchError("E020", url=url)
+    page = ctx.fetcher.fetch(url)
+    check_page(page, url, ctx.max_bytes)
+    kind = page_kind(page)
+    if kind == "feed":
+        from rashomon.readers.feed import read_feed_content
+
+        yield from read_feed_content(page.content, origin=url, ctx=ctx, base_url=page.url or url)
+    elif kind == "html":
+        yield ReadResult(url, page_article(page, url))
+    else:
+        raise FetchError("E028", url=url, content_type=page.content_type)
+
+
+__all__ = [
+    "USER_AGENT",
+    "FetchedPage",
+    "Fetcher",
+    "HttpFetcher",
+    "PinnedBackend",
+    "PinnedTransport",
+    "fetch_page_article",
+    "is_forbidden_address",
+    "page_article",
+    "read_url",
+    "resolve_checked",
+    "system_resolver",
+]

@@ -1,0 +1,143 @@
+"""JSON Lines: one article per line, per-line failures, and ids."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from rashomon.errors import InputError
+from rashomon.model import Article
+from rashomon.readers import iter_reports, read_reports
+
+
+def test_jsonl_fixture(fixtures: Path) -> None:
+    path = fixtures / "reports.jsonl"
+    articles = read_reports([path])
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    assert [a.id for a in articles] == ["ledger-1", "courier-7", "reports.jsonl:4"]
+    # The text field exactly, leading spaces and trailing newline included.
+    assert [a.text for a in articles] == [line["text"] for line in lines]
+    assert articles[1].text == "  Storm knocks out power to 38,000 homes, utility says.\n"
+    first = articles[0]
+    assert (first.source, first.title, first.url) == (
+        "The Daily Ledger", "Storm hits the coast", "https://www.dailyledger.example/storm"
+    )
+    assert (first.published, first.published_from) == ("2026-02-04", "jsonl")
+    assert first.format == "jsonl"
+    assert first.origin == str(path)
+    assert first.meta == {"section": "World"}
+    assert articles[1].meta == {"tags": ["weather", "energy"]}
+    assert articles[1].published is None and articles[1].published_from is None
+    assert articles[2].source == "Port Radio"
+
+
+def write_lines(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_bad_line_fails_alone_in_iter_reports(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "mixed.jsonl",
+        '{"id": "a", "text": "First report."}',
+        '{"id": "b", "text": "Second report.",',  # truncated JSON
+        '["not", "an", "object"]',
+        '{"id": "d"}',
+        '{"id": "e", "text": "   "}',
+        '{"id": "f", "text": 42}',
+        '{"id": "g", "text": "Last report."}',
+    )
+    results = list(iter_reports([path]))
+    assert [r.origin for r in results] == [f"{path}:{n}" for n in range(1, 8)]
+    assert [r.article.id for r in results if r.article] == ["a", "g"]
+    errors = [r.error for r in results if r.error]
+    assert errors == [
+        f"[E006] {path}, line 2: not valid JSON (Expecting property name enclosed in double "
+        "quotes at column 38)",
+        f"[E006] {path}, line 3: expected a JSON object, found list",
+        f'[E006] {path}, line 4: the field "text" is missing',
+        f'[E006] {path}, line 5: the field "text" is empty',
+        f'[E006] {path}, line 6: the field "text" must be a string, not int',
+    ]
+
+
+def test_bad_line_stops_read_reports_with_its_line_number(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "bad.jsonl", '{"text": "Fine."}', "", '{"text": "broken"', '{"text": "Never."}'
+    )
+    with pytest.raises(InputError) as excinfo:
+        read_reports([path])
+    assert excinfo.value.code == "E006"
+    assert excinfo.value.fields["line"] == 3
+
+
+def test_invalid_utf8_line_is_e006(tmp_path: Path) -> None:
+    path = tmp_path / "latin.jsonl"
+    path.write_bytes(b'{"text": "ok"}\n{"text": "caf\xe9"}\n')
+    results = list(iter_reports([path]))
+    assert results[0].ok
+    assert results[1].error == f"[E006] {path}, line 2: not valid UTF-8 (byte 13 of the line)"
+
+
+def test_blank_lines_only_is_e001(tmp_path: Path) -> None:
+    path = tmp_path / "blank.jsonl"
+    path.write_text("\n\n  \n", encoding="utf-8")
+    with pytest.raises(InputError) as excinfo:
+        read_reports([path])
+    assert excinfo.value.code == "E001"
+
+
+def test_over_max_bytes_is_e004(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "big.jsonl", *['{"text": "A storm hit the coast."}'] * 50)
+    with pytest.raises(InputError) as excinfo:
+        read_reports([path], max_bytes=100)
+    assert excinfo.value.code == "E004"
+
+
+def test_duplicate_ids_are_e010(tmp_path: Path) -> None:
+    one = write_lines(tmp_path / "one.jsonl", '{"id": "x", "text": "One."}')
+    two = write_lines(tmp_path / "two.jsonl", '{"id": "x", "text": "Two."}')
+    with pytest.raises(InputError) as excinfo:
+        read_reports([one, two])
+    assert str(excinfo.value) == (
+        f"[E010] {two}:1: two reports share the id 'x'; give them different names"
+    )
+
+
+def test_numeric_id_and_bom(tmp_path: Path) -> None:
+    path = tmp_path / "bom.ndjson"
+    path.write_bytes(b'\xef\xbb\xbf{"id": 7, "text": "Seven.", "language": "en-US"}\n')
+    (article,) = read_reports([path])
+    assert article.id == "7"
+    assert article.language == "en"
+
+
+def test_articles_pass_through(tmp_path: Path) -> None:
+    given = Article(id="mine", text="Given directly.")
+    path = write_lines(tmp_path / "more.jsonl", '{"id": "other", "text": "From a file."}')
+    articles = read_reports([given, path])
+    assert articles[0] is given
+    assert [a.id for a in articles] == ["mine", "other"]
+
+
+def test_json_without_lines_is_sniffed_as_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "export"
+    path.write_text('{"id": "a", "text": "Sniffed."}\n', encoding="utf-8")
+    (article,) = read_reports([path])
+    assert article.format == "jsonl"
+
+
+def test_published_is_normalised_to_iso_8601(tmp_path: Path) -> None:
+    path = write_lines(
+        tmp_path / "dates.jsonl",
+        '{"id": "a", "text": "A.", "published": "2026-02-04T07:30:00Z"}',
+        '{"id": "b", "text": "B.", "published": "Wed, 04 Feb 2026 07:30:00 +0100"}',
+        '{"id": "c", "text": "C.", "published": "last Tuesday"}',
+    )
+    a, b, c = read_reports([path])
+    assert (a.published, a.published_from) == ("2026-02-04T07:30:00+00:00", "jsonl")
+    assert b.published == "2026-02-04T07:30:00+01:00"
+    assert (c.published, c.published_from) == (None, None)
+    assert c.meta == {"published": "last Tuesday"}
