@@ -293,9 +293,10 @@ class HttpFetcher:
                         continue
                     return self._read(response, label)
             except FetchError as exc:
-                if exc.code == "E021" and exc.fields.get("url") != label:
-                    # Refused at connection time (the name re-resolved to a private address).
-                    raise FetchError("E021", url=label, address=exc.fields["address"]) from exc
+                if exc.fields.get("url") != label:
+                    # Raised at connection time by PinnedBackend, which only knows the host
+                    # name (the name re-resolved to a private address, or not at all).
+                    raise FetchError(exc.code, **{**exc.fields, "url": label}) from exc
                 raise
             except httpx.TimeoutException:
                 raise FetchError("E022", url=label, reason="timed out") from None

@@ -303,6 +303,22 @@ def test_dns_rebinding_is_caught_at_connection_time(local_server: int) -> None:
     assert _Handler.seen == []
 
 
+def test_name_that_stops_resolving_at_connection_time_is_e026(local_server: int) -> None:
+    answers = iter([["93.184.216.34"]])
+
+    def flaky(host: str, port: int) -> list[str]:
+        try:
+            return next(answers)
+        except StopIteration:
+            raise socket.gaierror("gone") from None
+
+    url = f"http://flaky.invalid:{local_server}/story"
+    with HttpFetcher(resolver=flaky) as fetcher, pytest.raises(FetchError) as excinfo:
+        fetcher.fetch(url)
+    assert str(excinfo.value) == f"[E026] {url}: the host name could not be resolved"
+    assert _Handler.seen == []
+
+
 def test_folder_of_urls_list(tmp_path: Path, web, article_html: bytes) -> None:
     web.add(PAGE, article_html)
     (tmp_path / "feeds.txt").write_text(f"{PAGE}\n", encoding="utf-8")
