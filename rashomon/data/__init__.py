@@ -1,0 +1,1 @@
+"""Data files shipped with rashomon: tables, lexicons and the trained judge."""

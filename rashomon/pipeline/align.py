@@ -1,0 +1,164 @@
+"""Stage 5: align the facts of different reports that say the same thing.
+
+Two facts are compared by a score that mixes the cosine of their sentence embeddings with a
+weighted overlap of what they are about (content lemmas and resolved entities, each weighted by
+how rare it is in the story, so that sharing "Nicolás Maduro" counts for more than sharing
+"meeting"). Each pair of reports is matched one-to-one by maximum-weight assignment over the
+pairs above a threshold; the matches of all pairs of reports are then joined into groups that
+hold at most one fact per report.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
+from rashomon.model import Fact
+
+# Thresholds of the alignment score (0..1), kept as data in one place.
+ALIGN_THRESHOLD = 0.56
+COSINE_WEIGHT = 0.7  # the rest is the weighted overlap of lemmas and entities
+SENTENCE_ANCHOR = 0.65  # a pair this strong lends support to its sentences' other facts
+SENTENCE_BONUS = 0.06
+
+
+@dataclass(slots=True)
+class FactView:
+    """A fact with what alignment needs: its report, terms and vector."""
+
+    fact: Fact
+    doc: int
+    tokens: set[int]
+    terms: set[str]  # content lemmas, and "@E3" for entity E3
+    vector: np.ndarray | None = None
+    weights: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class FactGroup:
+    """Facts of different reports aligned as one fact of the story."""
+
+    members: list[FactView]
+    score: float | None = None  # the weakest alignment score inside the group
+
+    @property
+    def docs(self) -> list[int]:
+        return sorted({m.doc for m in self.members})
+
+
+def term_weights(views: Sequence[FactView]) -> dict[str, float]:
+    """Inverse document frequency of each term over the facts of the story."""
+    df: Counter[str] = Counter()
+    for v in views:
+        df.update(v.terms)
+    n = max(len(views), 1)
+    return {t: math.log(1.0 + n / c) * (1.5 if t.startswith("@") else 1.0) for t, c in df.items()}
+
+
+def overlap(a: FactView, b: FactView, idf: dict[str, float]) -> float:
+    """Weighted Dice overlap of two facts' terms."""
+    if not a.terms or not b.terms:
+        return 0.0
+    shared = sum(idf[t] for t in a.terms & b.terms)
+    total = sum(idf[t] for t in a.terms) + sum(idf[t] for t in b.terms)
+    return 2.0 * shared / total if total else 0.0
+
+
+def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: dict[str, float]) -> np.ndarray:
+    """Alignment scores between the facts of two reports."""
+    if not a or not b:
+        return np.zeros((len(a), len(b)), dtype=np.float32)
+    va = np.stack([v.vector for v in a])
+    vb = np.stack([v.vector for v in b])
+    cos = np.clip(va @ vb.T, 0.0, 1.0)
+    lex = np.array([[overlap(x, y, idf) for y in b] for x in a], dtype=np.float32)
+    return COSINE_WEIGHT * cos + (1.0 - COSINE_WEIGHT) * lex
+
+
+def sentence_bonus(a: Sequence[FactView], b: Sequence[FactView], scores: np.ndarray) -> np.ndarray:
+    """Raise the scores of facts whose sentences already share a strongly aligned fact.
+
+    Reports package related facts together: when one fact of a sentence in report A aligns
+    strongly with one of a sentence in report B, the other facts of those two sentences are
+    more likely to correspond too ("a cordial call, facilitated by Senator Paul, signaled a
+    thaw" / "attempts to ease relations, marked by a cordial call facilitated by Senator Paul").
+    """
+    bonus = np.zeros_like(scores)
+    if scores.size == 0:
+        return bonus
+    sa = np.array([v.fact.sentence for v in a])
+    sb = np.array([v.fact.sentence for v in b])
+    strong = np.argwhere(scores >= SENTENCE_ANCHOR)
+    for r, c in strong:
+        rows = np.where(sa == sa[r])[0]
+        cols = np.where(sb == sb[c])[0]
+        block = np.ix_(rows, cols)
+        bonus[block] = SENTENCE_BONUS
+        bonus[r, c] = max(bonus[r, c], 0.0)
+    # An anchor pair itself gets no bonus from its own strength, only from other anchors.
+    for r, c in strong:
+        others = [
+            (x, y) for x, y in strong if (x, y) != (r, c) and sa[x] == sa[r] and sb[y] == sb[c]
+        ]
+        if not others:
+            bonus[r, c] = 0.0
+    return bonus
+
+
+def match_pair(scores: np.ndarray, threshold: float) -> list[tuple[int, int, float]]:
+    """One-to-one maximum-weight matching of the pairs scoring at least ``threshold``."""
+    if scores.size == 0:
+        return []
+    masked = np.where(scores >= threshold, scores, 0.0)
+    rows, cols = linear_sum_assignment(-masked)
+    return [(int(r), int(c), float(scores[r, c])) for r, c in zip(rows, cols, strict=True)
+            if scores[r, c] >= threshold]
+
+
+def align(
+    views_by_doc: Sequence[Sequence[FactView]], *, threshold: float = ALIGN_THRESHOLD
+) -> list[FactGroup]:
+    """Group the facts of all reports; facts nobody else carries form groups of one."""
+    all_views = [v for views in views_by_doc for v in views]
+    idf = term_weights(all_views)
+    index = {id(v): k for k, v in enumerate(all_views)}
+    edges: list[tuple[float, int, int]] = []
+    for i in range(len(views_by_doc)):
+        for j in range(i + 1, len(views_by_doc)):
+            scores = score_matrix(views_by_doc[i], views_by_doc[j], idf)
+            scores = scores + sentence_bonus(views_by_doc[i], views_by_doc[j], scores)
+            for r, c, s in match_pair(scores, threshold):
+                edges.append((s, index[id(views_by_doc[i][r])], index[id(views_by_doc[j][c])]))
+    # Join matches strongest first, never letting a group hold two facts of one report.
+    parent = list(range(len(all_views)))
+    docs_of: dict[int, set[int]] = {k: {v.doc} for k, v in enumerate(all_views)}
+    weakest: dict[int, float] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for s, a, b in sorted(edges, reverse=True):
+        ra, rb = find(a), find(b)
+        if ra == rb or docs_of[ra] & docs_of[rb]:
+            continue
+        parent[rb] = ra
+        docs_of[ra] |= docs_of.pop(rb)
+        weakest[ra] = min(s, weakest.get(ra, 1.0), weakest.pop(rb, 1.0))
+    groups: dict[int, list[FactView]] = defaultdict(list)
+    for k, v in enumerate(all_views):
+        groups[find(k)].append(v)
+    out = [
+        FactGroup(sorted(members, key=lambda v: v.doc), weakest.get(root))
+        for root, members in groups.items()
+    ]
+    # Reading order: by the earliest position of the group's facts in their reports.
+    out.sort(key=lambda g: min((m.doc, m.fact.sentence, m.fact.start) for m in g.members)[1:])
+    return out

@@ -1,0 +1,246 @@
+"""Stage 6: how aligned facts differ — in detail, or by contradicting each other.
+
+For every group of aligned facts, the members are compared pairwise with typed checks, in order:
+
+1. **numbers**: quantities of the same thing ("30,000 soldiers" / "10,000 troops") that differ;
+2. **dates**: dates, months or weekdays of the same granularity that differ;
+3. **names**: a person, place or organisation in the same role replaced by another;
+4. **negation**: one report negates the predicate the other asserts;
+5. **opposite predicates**: antonyms from a lexicon ("approved" / "rejected");
+6. **the entailment judge**: a learned or NLI judgement of contradiction, for what the typed
+   checks cannot name (reported as kind "other").
+
+What one report adds and the other lacks ("on Tuesday", "and Pacific") or words differently is
+a **difference in detail**, never a contradiction: a set of places that contains the other
+("Caribbean and Pacific" / "Caribbean") is an addition, not a conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from rashomon.model import Detail, Quantity, Span, TimeMention
+from rashomon.pipeline.align import FactGroup, FactView
+from rashomon.pipeline.lexicon import unit_synonyms
+
+# Relative difference under which two numbers are the same number (rounding in reports).
+NUMBER_TOLERANCE = 0.01
+APPROX_TOLERANCE = 0.15
+# How much of a part's terms the other fact must share for the part to count as carried.
+PART_COVERAGE = 0.5
+# A name swap is only a contradiction when the rest of the two facts agrees this closely.
+NAME_SWAP_SIMILARITY = 0.6
+NEGATION_SIMILARITY = 0.6
+
+KIND_LABEL = {"person": "person", "place": "place", "organization": "organization"}
+
+
+@dataclass(slots=True)
+class Conflict:
+    """A typed contradiction between two members of a group."""
+
+    kind: str
+    a: FactView
+    b: FactView
+    explanation: str
+    a_spans: list[Span]
+    b_spans: list[Span]
+    confidence: float = 1.0
+
+
+@dataclass(slots=True)
+class ViewInfo:
+    """What the typed checks read about one fact."""
+
+    quantities: list[Quantity]
+    times: list[TimeMention]
+    entities: dict[str, tuple[str, str]]  # entity id -> (kind, role)
+    negated: bool
+    predicate: str
+
+
+def _same_number(a: Quantity, b: Quantity) -> bool:
+    tolerance = APPROX_TOLERANCE if (a.approximate or b.approximate) else NUMBER_TOLERANCE
+    big = max(abs(a.value), abs(b.value), 1e-9)
+    return abs(a.value - b.value) / big <= tolerance
+
+
+def _comparable(a: Quantity, b: Quantity) -> bool:
+    if a.kind != b.kind and {a.kind, b.kind} != {"count", "measure"}:
+        return False
+    return unit_synonyms(a.unit, b.unit)
+
+
+def number_conflict(a: ViewInfo, b: ViewInfo) -> tuple[Quantity, Quantity] | None:
+    pairs = [(x, y) for x in a.quantities for y in b.quantities if _comparable(x, y)]
+    if not pairs or any(_same_number(x, y) for x, y in pairs):
+        return None
+    # Report the pair of the same unit, or the first.
+    return next(((x, y) for x, y in pairs if x.unit == y.unit), pairs[0])
+
+
+def _time_key(t: TimeMention, granularity: str) -> str | None:
+    v = t.value
+    if v is None:
+        return None
+    if granularity == "month":
+        if t.granularity == "month":
+            return v[-2:] if v.startswith("M:") else v[5:7]
+        if t.granularity == "day":
+            return v[2:4] if v.startswith("M:") else v[5:7]
+        return None
+    if t.granularity != granularity:
+        return None
+    return v
+
+
+def date_conflict(a: ViewInfo, b: ViewInfo) -> tuple[TimeMention, TimeMention] | None:
+    for granularity in ("day", "weekday", "month", "year"):
+        pairs = []
+        for x in a.times:
+            for y in b.times:
+                kx, ky = _time_key(x, granularity), _time_key(y, granularity)
+                if kx is not None and ky is not None:
+                    pairs.append((x, y, kx == ky))
+        if pairs:
+            if any(same for _, _, same in pairs):
+                return None
+            x, y, _ = pairs[0]
+            return x, y
+    return None
+
+
+def name_conflict(a: ViewInfo, b: ViewInfo) -> tuple[str, str, str] | None:
+    """(kind, entity of a, entity of b) when a name in one role is replaced by another."""
+    only_a = {e: v for e, v in a.entities.items() if e not in b.entities}
+    only_b = {e: v for e, v in b.entities.items() if e not in a.entities}
+    for ea, (kind_a, role_a) in only_a.items():
+        for eb, (kind_b, role_b) in only_b.items():
+            if kind_a == kind_b and role_a == role_b and kind_a in KIND_LABEL:
+                return KIND_LABEL[kind_a], ea, eb
+    return None
+
+
+def role_of(tok: Token, head: int) -> str:
+    """The grammatical role of a mention in its fact: "nsubj", "dobj", "prep:in", ..."""
+    cur = tok
+    for _ in range(8):
+        if cur.dep_ in ("compound", "amod", "flat", "appos", "nmod", "poss", "det", "case"):
+            if cur.head.i == cur.i:
+                break
+            cur = cur.head
+            continue
+        break
+    if cur.dep_ == "pobj":
+        return f"prep:{cur.head.lower_}"
+    if cur.dep_ == "conj":
+        # A coordinated name shares its first conjunct's role.
+        first = cur
+        while first.dep_ == "conj" and first.head.i != first.i:
+            first = first.head
+        return role_of(first, head) if first.i != cur.i else cur.dep_
+    return cur.dep_
+
+
+def minimal_details(parts: list[tuple[Span, float]]) -> list[Span]:
+    """Keep uncovered parts that do not contain a smaller uncovered part."""
+    uncovered = [s for s, cov in parts if cov < PART_COVERAGE]
+    out: list[Span] = []
+    for s in sorted(uncovered, key=lambda s: s.end - s.start):
+        if any(o.start >= s.start and o.end <= s.end for o in out):
+            continue
+        out.append(s)
+    return sorted(out, key=lambda s: s.start)
+
+
+def detail_kind(span: Span, info: ViewInfo) -> str:
+    if any(q.span.start >= span.start and q.span.end <= span.end for q in info.quantities):
+        return "number"
+    if any(t.span.start >= span.start and t.span.end <= span.end for t in info.times):
+        return "date"
+    return "addition"
+
+
+def group_details(
+    group: FactGroup,
+    part_terms: dict[int, list[tuple[Span, set[str]]]],
+    infos: dict[int, ViewInfo],
+) -> list[Detail]:
+    """Parts of each member that no other member of the group carries."""
+    details: list[Detail] = []
+    for m in group.members:
+        others = [o for o in group.members if o is not m]
+        scored: list[tuple[Span, float]] = []
+        for span, terms in part_terms.get(id(m), []):
+            if not terms:
+                continue
+            coverage = max(len(terms & o.terms) / len(terms) for o in others)
+            scored.append((span, coverage))
+        for span in minimal_details(scored):
+            details.append(Detail(span, detail_kind(span, infos[id(m)]), "only this report"))
+    return details
+
+
+def find_conflict(
+    a: FactView,
+    b: FactView,
+    ia: ViewInfo,
+    ib: ViewInfo,
+    similarity: float,
+    antonyms: set[frozenset[str]] | None = None,
+    entity_names: dict[str, str] | None = None,
+) -> Conflict | None:
+    """The first typed contradiction between two aligned facts, or None."""
+    names = entity_names or {}
+    pair = number_conflict(ia, ib)
+    if pair is not None:
+        x, y = pair
+        return Conflict(
+            "number", a, b, f"{x.span.text!r} against {y.span.text!r}", [x.span], [y.span]
+        )
+    dates = date_conflict(ia, ib)
+    if dates is not None:
+        x, y = dates
+        return Conflict(
+            "date", a, b, f"{x.span.text!r} against {y.span.text!r}", [x.span], [y.span]
+        )
+    swap = name_conflict(ia, ib)
+    if swap is not None and similarity >= NAME_SWAP_SIMILARITY:
+        kind, ea, eb = swap
+        return Conflict(
+            kind, a, b, f"{names.get(ea, ea)} against {names.get(eb, eb)}",
+            list(a.fact.spans), list(b.fact.spans),
+        )
+    if ia.negated != ib.negated and similarity >= NEGATION_SIMILARITY:
+        neg, pos = ("first", "second") if ia.negated else ("second", "first")
+        return Conflict(
+            "negation", a, b, f"the {neg} report denies what the {pos} asserts",
+            list(a.fact.spans), list(b.fact.spans),
+        )
+    if antonyms and frozenset((ia.predicate, ib.predicate)) in antonyms:
+        return Conflict(
+            "other", a, b, f"{ia.predicate!r} against {ib.predicate!r}",
+            list(a.fact.spans), list(b.fact.spans), 0.8,
+        )
+    return None
+
+
+def group_conflicts(
+    group: FactGroup,
+    infos: dict[int, ViewInfo],
+    similarity: dict[tuple[int, int], float],
+    antonyms: set[frozenset[str]] | None = None,
+    entity_names: dict[str, str] | None = None,
+) -> list[Conflict]:
+    out: list[Conflict] = []
+    members: Sequence[FactView] = group.members
+    for i, a in enumerate(members):
+        for b in members[i + 1 :]:
+            sim = similarity.get((id(a), id(b)), similarity.get((id(b), id(a)), 0.0))
+            c = find_conflict(a, b, infos[id(a)], infos[id(b)], sim, antonyms, entity_names)
+            if c is not None:
+                out.append(c)
+    return out

@@ -1,0 +1,420 @@
+"""Reconcile the reports of one story: the cascade behind :func:`rashomon.compare`.
+
+Stages, each in its own module under :mod:`rashomon.pipeline`:
+
+1. ``annotate``: parse every report once (spaCy: sentences, parse, entities);
+2. ``entities``: resolve people, organisations and places across the reports;
+3. ``measures``: normalise quantities and dates;
+4. ``facts``: break sentences into atomic facts with their evidence spans;
+5. ``align``: embed every fact once (one batch) and align facts across reports;
+6. ``differences``: label each aligned fact corroborated, differing in detail or
+   contradicted (typed: number, date, person, place, organisation, negation, other);
+7. ``quotes``: quotations and their speakers;
+8. ``brief``: a consolidated brief whose every sentence cites its reports.
+
+Models (parser, embedder, judge) are passed in or loaded once per process, so a long-running
+service or a cluster worker pays for loading only once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rashomon.backends.embeddings import Embedder, default_embedder
+from rashomon.backends.parser import default_parser
+from rashomon.errors import InputError, RashomonError
+from rashomon.model import (
+    Article,
+    Comparison,
+    Contradiction,
+    Detail,
+    Fact,
+    Span,
+    StoryFact,
+)
+from rashomon.pipeline.align import ALIGN_THRESHOLD, FactGroup, FactView, align
+from rashomon.pipeline.annotate import ParsedDoc, annotate
+from rashomon.pipeline.brief import build_brief
+from rashomon.pipeline.differences import (
+    Conflict,
+    ViewInfo,
+    group_conflicts,
+    group_details,
+    role_of,
+)
+from rashomon.pipeline.entities import EntityIndex, resolve
+from rashomon.pipeline.facts import (
+    Draft,
+    alignment_text,
+    extract_facts,
+    is_content,
+    resolve_pronouns,
+)
+from rashomon.pipeline.measures import measure
+from rashomon.pipeline.quotes import extract_quotes
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+
+@cache
+def antonym_pairs() -> set[frozenset[str]]:
+    """Predicate pairs that contradict each other, from ``rashomon/data/lexicons``."""
+    pairs: set[frozenset[str]] = set()
+    try:
+        text = resources.files("rashomon.data").joinpath("lexicons/antonyms.txt").read_text("utf-8")
+    except (FileNotFoundError, OSError):
+        return pairs
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        words = [w.strip().lower() for w in line.replace(",", " ").replace("\t", " ").split()]
+        if len(words) >= 2:
+            pairs.add(frozenset(words[:2]))
+    return pairs
+
+
+@dataclass(slots=True)
+class _Timer:
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @contextmanager
+    def stage(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def _person_mentions(pd: ParsedDoc, index: EntityIndex, doc_index: int) -> list[tuple[int, int, str]]:
+    """(first token, end token, short name) of person mentions, for pronoun resolution."""
+    names = {e.id: e.name for e in index.entities}
+    out = []
+    for m in index.mentions[doc_index]:
+        if m.kind != "person" or m.entity is None:
+            continue
+        sp = pd.doc.char_span(
+            m.span.start - pd.offset, m.span.end - pd.offset, alignment_mode="expand"
+        )
+        if sp is None:
+            continue
+        name = names[m.entity]
+        short = name.split()[-1] if " " in name else name
+        out.append((sp.start, sp.end, short))
+    return out
+
+
+class Reconciler:
+    """Holds the models and runs the reconciliation cascade on sets of articles."""
+
+    def __init__(
+        self,
+        *,
+        parser: Language | None = None,
+        embedder: Embedder | None = None,
+        judge: Any | None = None,
+        align_threshold: float = ALIGN_THRESHOLD,
+    ) -> None:
+        self._parser = parser
+        self._embedder = embedder
+        self.judge = judge
+        self.align_threshold = align_threshold
+
+    @property
+    def parser(self) -> Language:
+        if self._parser is None:
+            self._parser = default_parser()
+        return self._parser
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def load(self) -> Reconciler:
+        """Load every model now (otherwise they load on first use)."""
+        _ = self.parser, self.embedder
+        return self
+
+    def compare(self, articles: Sequence[Article]) -> Comparison:
+        if not articles:
+            raise InputError("E040")
+        seen: set[str] = set()
+        for a in articles:
+            if a.id in seen:
+                raise InputError("E010", path=a.origin or a.id, id=a.id)
+            seen.add(a.id)
+        timer = _Timer()
+        warnings: list[str] = []
+        with timer.stage("parse"):
+            parsed = annotate(articles, self.parser)
+        for pd in parsed:
+            if pd.truncated:
+                warnings.append(f"{pd.id}: only the first part of a very long text was analysed")
+        with timer.stage("entities"):
+            entity_index = resolve(parsed)
+            names = {e.id: e.name for e in entity_index.entities}
+            entity_kind = {e.id: e.kind for e in entity_index.entities}
+        with timer.stage("facts"):
+            views_by_doc: list[list[FactView]] = []
+            infos: dict[int, ViewInfo] = {}
+            part_terms: dict[int, list[tuple[Span, set[str]]]] = {}
+            pronouns_by_doc: list[dict[int, str]] = []
+            for i, pd in enumerate(parsed):
+                measures = measure(pd)
+                pronouns = resolve_pronouns(pd, _person_mentions(pd, entity_index, i))
+                pronouns_by_doc.append(pronouns)
+                facts, drafts = extract_facts(pd, i, pronouns)
+                views = []
+                for fact, draft in zip(facts, drafts, strict=True):
+                    view, info, parts = self._view(
+                        pd, i, fact, draft, entity_index, entity_kind, measures, pronouns
+                    )
+                    views.append(view)
+                    infos[id(view)] = info
+                    part_terms[id(view)] = parts
+                views_by_doc.append(views)
+        all_views = [v for vs in views_by_doc for v in vs]
+        with timer.stage("embed"):
+            vectors = self.embedder.encode([alignment_text(v.fact.statement) for v in all_views])
+            for v, vec in zip(all_views, vectors, strict=True):
+                v.vector = vec
+        with timer.stage("align"):
+            groups = align(views_by_doc, threshold=self.align_threshold)
+        with timer.stage("compare"):
+            facts_out, contradictions, fact_sentence = self._label(
+                groups, infos, part_terms, names
+            )
+        with timer.stage("quotes"):
+            name_to_entity = {}
+            for e in entity_index.entities:
+                name_to_entity.setdefault(e.name.split()[-1], e.id)
+                name_to_entity.setdefault(e.name, e.id)
+            quotes = []
+            for i, pd in enumerate(parsed):
+                quotes.extend(
+                    extract_quotes(pd, i, entity_index, pronouns_by_doc[i], name_to_entity)
+                )
+        with timer.stage("brief"):
+            sentences = {pd.id: pd.sentences for pd in parsed}
+            brief = build_brief(facts_out, contradictions, articles, sentences, fact_sentence)
+        timer.timings["total"] = sum(timer.timings.values())
+        return Comparison(
+            documents=list(articles),
+            facts=facts_out,
+            contradictions=contradictions,
+            entities=entity_index.entities,
+            quotes=quotes,
+            brief=brief,
+            timings=timer.timings,
+            models=self.model_names(),
+            warnings=warnings,
+        )
+
+    def model_names(self) -> dict[str, str]:
+        parser = self.parser
+        return {
+            "parser": f"{parser.meta.get('lang', '')}_{parser.meta.get('name', '')}"
+            f"-{parser.meta.get('version', '')}",
+            "embedder": getattr(self.embedder, "name", type(self.embedder).__name__),
+            "judge": getattr(self.judge, "name", "typed comparison"),
+        }
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _view(
+        pd: ParsedDoc,
+        doc_index: int,
+        fact: Fact,
+        draft: Draft,
+        entity_index: EntityIndex,
+        entity_kind: dict[str, str],
+        measures,
+        pronouns: dict[int, str],
+    ) -> tuple[FactView, ViewInfo, list[tuple[Span, set[str]]]]:
+        doc = pd.doc
+        token_entity = entity_index.token_entity[doc_index]
+        own = draft.tokens
+        context = set(draft.context)
+
+        def terms_of(tokens: Iterable[int]) -> set[str]:
+            out: set[str] = set()
+            for t in tokens:
+                e = token_entity.get(t)
+                if e is not None:
+                    out.add("@" + e)
+                elif t in pronouns:
+                    out.add("~" + pronouns[t].removesuffix("’s").lower())
+                elif is_content(doc[t]):
+                    out.add(doc[t].lemma_.lower())
+            return out
+
+        terms = terms_of(own | context)
+        # Pronouns resolved to a name count as that name's entity.
+        for e in entity_index.entities:
+            short = "~" + (e.name.split()[-1] if " " in e.name else e.name).lower()
+            if short in terms:
+                terms.discard(short)
+                terms.add("@" + e.id)
+        fact.entities = entity_index.entity_ids(doc_index, sorted(own | context))
+        own_set = set(own)
+        fact.quantities = measures.quantities_in(own_set)
+        fact.times = measures.times_in(own_set)
+        roles: dict[str, tuple[str, str]] = {}
+        for t in sorted(own):
+            e = token_entity.get(t)
+            if e is not None and e not in roles:
+                roles[e] = (entity_kind.get(e, "other"), role_of(doc[t], draft.head))
+        info = ViewInfo(fact.quantities, fact.times, roles, fact.negated, fact.predicate)
+        parts = []
+        for span in fact.parts:
+            sp = doc.char_span(span.start - pd.offset, span.end - pd.offset, alignment_mode="expand")
+            parts.append((span, terms_of(t.i for t in sp) if sp is not None else set()))
+        return FactView(fact, doc_index, set(own), terms), info, parts
+
+    def _label(
+        self,
+        groups: list[FactGroup],
+        infos: dict[int, ViewInfo],
+        part_terms: dict[int, list[tuple[Span, set[str]]]],
+        names: dict[str, str],
+    ) -> tuple[list[StoryFact], list[Contradiction], dict[str, list[tuple[str, int]]]]:
+        facts: list[StoryFact] = []
+        contradictions: list[Contradiction] = []
+        fact_sentence: dict[str, list[tuple[str, int]]] = {}
+        antonyms = antonym_pairs()
+        for n, group in enumerate(groups, start=1):
+            fid = f"F{n}"
+            members = group.members
+            evidence = [s for m in members for s in m.fact.spans]
+            docs = [m.fact.document for m in members]
+            fact_sentence[fid] = [(m.fact.document, m.fact.sentence) for m in members]
+            if len(members) == 1:
+                facts.append(
+                    StoryFact(
+                        id=fid,
+                        statement=members[0].fact.statement,
+                        status="single_source",
+                        evidence=evidence,
+                        documents=docs,
+                        members=[members[0].fact.id],
+                    )
+                )
+                continue
+            sims = {
+                (id(a), id(b)): float(a.vector @ b.vector)
+                for i, a in enumerate(members)
+                for b in members[i + 1 :]
+            }
+            conflicts: list[Conflict] = group_conflicts(group, infos, sims, antonyms, names)
+            details: list[Detail] = group_details(group, part_terms, infos)
+            status = "contradicted" if conflicts else "corroborated"
+            statement = self._statement(members)
+            contradiction_index = None
+            if conflicts:
+                contradiction_index = len(contradictions)
+                contradictions.append(self._contradiction(conflicts, members, fid))
+            facts.append(
+                StoryFact(
+                    id=fid,
+                    statement=statement,
+                    status=status,
+                    evidence=evidence,
+                    documents=docs,
+                    details=details,
+                    members=[m.fact.id for m in members],
+                    similarity=group.score,
+                    contradiction=contradiction_index,
+                )
+            )
+        return facts, contradictions, fact_sentence
+
+    @staticmethod
+    def _statement(members: Sequence[FactView]) -> str:
+        """The wording closest to all the others, the shorter one on a tie."""
+        def centrality(m: FactView) -> tuple[float, int]:
+            sims = [float(m.vector @ o.vector) for o in members if o is not m]
+            return (sum(sims) / len(sims), -len(m.fact.statement))
+
+        return max(members, key=centrality).fact.statement
+
+    @staticmethod
+    def _contradiction(conflicts: list[Conflict], members: Sequence[FactView], fid: str) -> Contradiction:
+        first = conflicts[0]
+        # Sides: the reports that agree with the first member's version, and the others.
+        side_a = {id(first.a)}
+        side_b = {id(first.b)}
+        for c in conflicts[1:]:
+            if c.kind != first.kind:
+                continue
+            if id(c.a) in side_a:
+                side_b.add(id(c.b))
+            elif id(c.a) in side_b:
+                side_a.add(id(c.b))
+        spans_a = [s for m in members if id(m) in side_a for s in (
+            first.a_spans if m is first.a else m.fact.spans)]
+        spans_b = [s for m in members if id(m) in side_b for s in (
+            first.b_spans if m is first.b else m.fact.spans)]
+        return Contradiction(
+            kind=first.kind,  # type: ignore[arg-type]
+            explanation=first.explanation,
+            sides=[spans_a, spans_b],
+            facts=[fid],
+            confidence=first.confidence,
+        )
+
+
+_default: Reconciler | None = None
+
+
+def default_reconciler() -> Reconciler:
+    global _default
+    if _default is None:
+        _default = Reconciler()
+    return _default
+
+
+def compare(
+    inputs: Sequence[str | Path | Article],
+    *,
+    reconciler: Reconciler | None = None,
+    max_bytes: int | None = None,
+    allow_private: bool = False,
+) -> Comparison:
+    """Reconcile several reports of one story.
+
+    ``inputs`` are paths (text, HTML or JSONL files, folders), http(s) addresses or
+    :class:`~rashomon.model.Article` objects. Returns a :class:`~rashomon.model.Comparison`.
+    """
+    articles = read_inputs(inputs, max_bytes=max_bytes, allow_private=allow_private)
+    return (reconciler or default_reconciler()).compare(articles)
+
+
+def read_inputs(
+    inputs: Sequence[str | Path | Article], *, max_bytes: int | None = None,
+    allow_private: bool = False,
+) -> list[Article]:
+    if not inputs:
+        raise InputError("E040")
+    if all(isinstance(x, Article) for x in inputs):
+        return list(inputs)  # type: ignore[arg-type]
+    from rashomon.readers import read_reports
+
+    kwargs: dict[str, Any] = {"allow_private": allow_private}
+    if max_bytes is not None:
+        kwargs["max_bytes"] = max_bytes
+    try:
+        return read_reports(list(inputs), **kwargs)
+    except RashomonError:
+        raise
