@@ -60,7 +60,9 @@ def ingest_command(
         report = corpus.ingest(inputs, allow_private=allow_private)
         print_report(report, corpus.store.url)
     if report.failed and not report.read and not report.skipped:
-        raise typer.Exit(1)  # nothing at all could be read: let scripts notice
+        # Nothing at all could be read: let scripts notice. (SystemExit, not typer.Exit: in
+        # non-standalone mode click turns Exit into a return value that main() drops.)
+        raise SystemExit(1)
 
 
 def print_report(report: Any, where: str, *, file: Any = None) -> None:

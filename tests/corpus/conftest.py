@@ -239,7 +239,10 @@ class FakeExtractor:
     def extract(self, articles: Sequence[Any]) -> list[FakeFeatures]:
         FakeExtractor.calls += 1
         vectors = self.embedder.encode([f"{a.title or ''} {a.text}" for a in articles])
-        return [FakeFeatures(a.id, v, [], a.published) for a, v in zip(articles, vectors, strict=True)]
+        return [
+            FakeFeatures(a.id, v, [], a.published)
+            for a, v in zip(articles, vectors, strict=True)
+        ]
 
 
 class FakeDedup:

@@ -160,8 +160,8 @@ class SQLStore(Store):
                         [a.id, item.story_id, now],
                     )
                     touched.add(item.story_id)
-                else:
-                    touched.update(self._story_of_original(run, item.duplicate_of or ""))
+                # A near-duplicate changes neither its story's size, outlets and title nor what
+                # gets reconciled, so its story is not touched and its cached comparison stays.
             self._insert_failures(run, failures, now)
             self._refresh_stories(run, touched, now)
         return touched
@@ -206,12 +206,6 @@ class SQLStore(Store):
             "ON CONFLICT (id) DO NOTHING",
             [story_id, now, now],
         )
-
-    def _story_of_original(self, run: SQLRunner, article_id: str) -> list[str]:
-        row = run.execute(
-            "SELECT story_id FROM story_articles WHERE article_id = ?", [article_id]
-        ).fetchone()
-        return [row[0]] if row else []
 
     def _refresh_stories(self, run: SQLRunner, story_ids: Iterable[str], now: Any) -> None:
         """Recompute the listed stories' title, size, outlets and newest date; drop empty ones.
