@@ -164,7 +164,10 @@ class Corpus:
                 return comparison_from_dict(json.loads(cached), articles)
             except (KeyError, TypeError, ValueError):
                 pass  # written by another version: recompute
-        from rashomon import compare  # the reconciliation engine
+        try:
+            from rashomon import compare  # the reconciliation engine
+        except ImportError:
+            from rashomon.reconcile import compare
 
         comparison = compare(articles)
         self.store.put_comparison(

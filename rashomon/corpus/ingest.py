@@ -352,32 +352,37 @@ class Ingestor:
         assert self.toolkit.read is not None
         started = time.monotonic()
         report = IngestReport()
+        stories_before = self.store.count_stories()
         with self.store.writer_lock():
-            stories_before = self.store.count_stories()
             self.indexes.catch_up(progress=progress)
-            results: Iterable[ReadResultLike] = self.toolkit.read(
-                list(inputs), allow_private=allow_private
-            )
-            if progress:
-                results = track(results, "Ingesting")
-            for batch in batched(results, self.batch_size):
+        results: Iterable[ReadResultLike] = self.toolkit.read(
+            list(inputs), allow_private=allow_private
+        )
+        if progress:
+            results = track(results, "Ingesting")
+        # Reading (fetching feeds, pages) happens outside the lock; each batch takes it, so
+        # another writer (the web service adding one article) waits for a batch, not a run.
+        for batch in batched(results, self.batch_size):
+            with self.store.writer_lock():
+                self.indexes.catch_up()
                 self._run_batch(batch, report)
-            if report.new:
+        if report.new:
+            with self.store.writer_lock():
+                self.indexes.catch_up()
                 self.indexes.snapshot()
-            report.new_stories = max(0, self.store.count_stories() - stories_before)
+        report.new_stories = max(0, self.store.count_stories() - stories_before)
         report.seconds = time.monotonic() - started
         return report
 
     def add_articles(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
         """Store articles given directly (the API's and the web service's way in)."""
         outcomes: list[ArticleOutcome] = []
-        with self.store.writer_lock():
-            self.indexes.catch_up()
-            for start in range(0, len(articles), self.batch_size):
-                chunk = articles[start : start + self.batch_size]
-                results = [_Given(a.origin or a.id, a) for a in chunk]
-                outcomes += self._run_batch(results, IngestReport())
-            self.indexes.snapshot()
+        for start in range(0, len(articles), self.batch_size):
+            chunk = articles[start : start + self.batch_size]
+            with self.store.writer_lock():
+                self.indexes.catch_up()
+                outcomes += self._run_batch([_Given(a.origin or a.id, a) for a in chunk],
+                                            IngestReport())
         return outcomes
 
     def recluster(self) -> set[str]:
