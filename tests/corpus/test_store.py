@@ -136,6 +136,7 @@ def test_write_and_read_back(store: Store) -> None:
     s1 = store.story("s1")
     assert s1.size == 2 and s1.articles == ["a1", "a2"] and s1.sources == ["Reuters", "AP"]
     assert s1.title == "Flood hits town" and s1.latest == "2026-01-06"
+    assert store.story("s2").title == "The text of a3."  # no headline: the text's first line
     with pytest.raises(NotFoundError) as e1:
         store.story("nope")
     assert e1.value.code == "E061"

@@ -49,6 +49,14 @@ def marks(n: int) -> str:
     return ", ".join("?" * n)
 
 
+def first_line(text: str | None, limit: int = 120) -> str | None:
+    """The first non-blank line of ``text``, cut at ``limit`` characters on a word boundary."""
+    line = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
+    if len(line) > limit:
+        line = line[:limit].rsplit(" ", 1)[0] + "…"
+    return line or None
+
+
 class SQLStore(Store):
     """Everything but the dialect. Subclasses implement the hooks below."""
 
@@ -217,7 +225,8 @@ class SQLStore(Store):
         members: dict[str, list[tuple[Any, ...]]] = {s: [] for s in ids}
         for part in chunks(ids):
             rows = run.execute(
-                "SELECT m.story_id, a.title, a.source, a.published, a.ingested_at "
+                "SELECT m.story_id, a.title, a.source, a.published, a.ingested_at, "
+                "substr(a.text, 1, 300) "
                 "FROM story_articles m JOIN articles a ON a.id = m.article_id "
                 f"WHERE m.story_id IN ({marks(len(part))}) ORDER BY a.seq",
                 list(part),
@@ -231,7 +240,9 @@ class SQLStore(Store):
             if not rows:
                 run.execute("DELETE FROM stories WHERE id = ?", [story_id])
                 continue
-            title = next((r[0] for r in rows if r[0]), None)
+            # The first report's headline; else the first line of its text (a plain text file
+            # has no headline field), so that no story is listed untitled.
+            title = next((r[0] for r in rows if r[0]), None) or first_line(rows[0][4])
             sources = list(dict.fromkeys(r[1] for r in rows if r[1]))
             latest = max((r[2] or self._ts(r[3])) for r in rows)
             run.execute(
