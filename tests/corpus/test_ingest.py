@@ -451,6 +451,25 @@ def test_killed_ingest_resumes_without_loss(store_url: str, tmp_path: Path) -> N
     assert " ".join(out.split()).count("new 0 stored") == 1
 
 
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_watch_stops_cleanly(tmp_path: Path, stop: signal.Signals) -> None:
+    db = str(tmp_path / "w.sqlite3")
+    feed = write_jsonl(tmp_path / "n.jsonl", [make_article(1, n) for n in range(3)])
+    process = run_cli(["watch", str(feed), "--every", "1s", "--db", db])
+    try:
+        first = process.stdout.readline()  # type: ignore[union-attr]
+        assert "read 3, new 3" in first
+        process.send_signal(stop)
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert "Stopped" in err and "Traceback" not in err
+    with open_store(db) as store:
+        assert store.count_articles() == 3 and store.check_integrity() == []
+
+
 # -- the real model -------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_ingest_with_the_real_model(tmp_path: Path) -> None:
