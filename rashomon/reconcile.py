@@ -192,8 +192,9 @@ class Reconciler:
         with timer.stage("align"):
             groups = align(views_by_doc, threshold=self.align_threshold)
         with timer.stage("compare"):
+            part_vectors = self._part_vectors(groups, part_terms)
             facts_out, contradictions, fact_sentence = self._label(
-                groups, infos, part_terms, names
+                groups, infos, part_terms, names, part_vectors
             )
         with timer.stage("quotes"):
             name_to_entity = {}
@@ -283,12 +284,32 @@ class Reconciler:
             parts.append((span, terms_of(t.i for t in sp) if sp is not None else set()))
         return FactView(fact, doc_index, set(own), terms), info, parts
 
+    def _part_vectors(
+        self, groups: list[FactGroup], part_terms: dict[int, list[tuple[Span, set[str]]]]
+    ) -> dict[tuple[int, int], Any]:
+        """Embeddings of the multi-word parts of aligned facts, in one batch."""
+        keys: list[tuple[int, int]] = []
+        texts: list[str] = []
+        for group in groups:
+            if len(group.members) < 2:
+                continue
+            for m in group.members:
+                for k, (span, terms) in enumerate(part_terms.get(id(m), [])):
+                    if len(terms) >= 2 and " " in span.text:
+                        keys.append((id(m), k))
+                        texts.append(span.text)
+        if not texts:
+            return {}
+        vectors = self.embedder.encode(texts)
+        return dict(zip(keys, vectors, strict=True))
+
     def _label(
         self,
         groups: list[FactGroup],
         infos: dict[int, ViewInfo],
         part_terms: dict[int, list[tuple[Span, set[str]]]],
         names: dict[str, str],
+        part_vectors: dict[tuple[int, int], Any] | None = None,
     ) -> tuple[list[StoryFact], list[Contradiction], dict[str, list[tuple[str, int]]]]:
         facts: list[StoryFact] = []
         contradictions: list[Contradiction] = []
@@ -318,7 +339,7 @@ class Reconciler:
                 for b in members[i + 1 :]
             }
             conflicts: list[Conflict] = group_conflicts(group, infos, sims, antonyms, names)
-            details: list[Detail] = group_details(group, part_terms, infos)
+            details: list[Detail] = group_details(group, part_terms, infos, part_vectors)
             status = "contradicted" if conflicts else "corroborated"
             statement = self._statement(members)
             contradiction_index = None

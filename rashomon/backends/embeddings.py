@@ -67,13 +67,21 @@ class SentenceTransformerEmbedder:
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         path = Path(model_path) if model_path else _default_model_path()
         self.device = resolve_device(device)
         self.model = SentenceTransformer(str(path), device=self.device, local_files_only=True)
         self.name = path.name if model_path else "all-MiniLM-L6-v2"
-        self.dim = int(self.model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self.model, "get_embedding_dimension", None) or (
+            self.model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         self.batch_size = batch_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_size = cache_size

@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        app(args=argv, standalone_mode=False)
+        status = app(args=argv, standalone_mode=False)
     except RashomonError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
@@ -48,3 +48,6 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(exc, BrokenPipeError):
             raise SystemExit(1) from None
         raise
+    # In non-standalone mode click returns the code of a ``typer.Exit`` instead of exiting.
+    if isinstance(status, int) and status:
+        raise SystemExit(status)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from spacy.tokens import Token
 
 from rashomon.model import Detail, Quantity, Span, TimeMention
@@ -31,6 +32,8 @@ NUMBER_TOLERANCE = 0.01
 APPROX_TOLERANCE = 0.15
 # How much of a part's terms the other fact must share for the part to count as carried.
 PART_COVERAGE = 0.5
+# ... or whose wording is this close (cosine) to the other fact or one of its parts.
+PART_PARAPHRASE = 0.7
 # A name swap is only a contradiction when the rest of the two facts agrees this closely.
 NAME_SWAP_SIMILARITY = 0.6
 NEGATION_SIMILARITY = 0.6
@@ -168,16 +171,34 @@ def group_details(
     group: FactGroup,
     part_terms: dict[int, list[tuple[Span, set[str]]]],
     infos: dict[int, ViewInfo],
+    part_vectors: dict[tuple[int, int], np.ndarray] | None = None,
 ) -> list[Detail]:
-    """Parts of each member that no other member of the group carries."""
+    """Parts of each member that no other member of the group carries.
+
+    A part is carried by another member when that member shares most of its terms, or, for a
+    phrase of several words, when it says the same in other words (the phrase's embedding is
+    close to the other fact or to one of its parts: "not doing enough to curb cocaine flows" /
+    "not doing enough to combat cocaine trafficking").
+    """
     details: list[Detail] = []
+    vectors = part_vectors or {}
     for m in group.members:
         others = [o for o in group.members if o is not m]
         scored: list[tuple[Span, float]] = []
-        for span, terms in part_terms.get(id(m), []):
+        for k, (span, terms) in enumerate(part_terms.get(id(m), [])):
             if not terms:
                 continue
             coverage = max(len(terms & o.terms) / len(terms) for o in others)
+            vec = vectors.get((id(m), k))
+            if coverage < PART_COVERAGE and vec is not None:
+                for o in others:
+                    candidates = [o.vector] + [
+                        v for (vid, _), v in vectors.items() if vid == id(o)
+                    ]
+                    best = max(float(vec @ c) for c in candidates if c is not None)
+                    if best >= PART_PARAPHRASE:
+                        coverage = 1.0
+                        break
             scored.append((span, coverage))
         for span in minimal_details(scored):
             details.append(Detail(span, detail_kind(span, infos[id(m)]), "only this report"))

@@ -371,7 +371,11 @@ def _parts(tokens: set[int], doc: Doc, pd: ParsedDoc, sent: int) -> list[Span]:
             piece = [i for i in piece if not any(i in {x.i for x in doc[j].subtree} for j in later)]
         elif tok.dep_ in ("appos", "npadvmod", "nummod") and tok.head.i in tokens:
             piece = [t.i for t in tok.subtree if t.i in tokens]
-        elif tok.dep_ in ("amod", "advmod") and is_content(tok) and tok.head.i in tokens:
+        elif tok.dep_ in ("amod", "advmod") and tok.head.i in tokens and (
+            tok.pos_ in ("PROPN", "NUM") or tok.ent_type_ in ("NORP", "GPE", "DATE", "CARDINAL")
+        ):
+            # A lone adjective or adverb ("repeated", "alleged") is wording, not a detail;
+            # a name or a number in that position ("Venezuelan President") is one.
             piece = [tok.i]
         if not piece or content_count(doc[j] for j in piece) == 0:
             continue

@@ -1,0 +1,88 @@
+"""``rashomon evaluate``: the quality figures, from public data anyone can rerun.
+
+The data sets live outside the project (``../shared/data`` beside a checkout, or ``--data``);
+the founding example is bundled under ``examples/petro-trump``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from rashomon.cli.app import app
+from rashomon.errors import RashomonError
+
+evaluate_app = typer.Typer(help="Measure rashomon against reference data.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+
+_PROJECT = Path(__file__).resolve().parents[2]
+
+
+def data_dir(given: str | None) -> Path:
+    """``--data``, else ``$RASHOMON_DATA``, else ``../shared/data`` beside the project."""
+    for candidate in (given, os.environ.get("RASHOMON_DATA"), str(_PROJECT.parent / "shared" / "data")):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    raise RashomonError("E080", path=given or str(_PROJECT.parent / "shared" / "data"))
+
+
+def _data_option() -> typer.models.OptionInfo:
+    return typer.Option(None, "--data", help="The shared data folder [default: ../shared/data].")
+
+
+@evaluate_app.command("seeds")
+def seeds_command(
+    folder: str | None = typer.Option(
+        None, "--folder", help="A folder with two reports and gold.json "
+        "[default: the bundled examples/petro-trump]."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every reference fact."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score the founding example against its hand-made reference (gold.json)."""
+    from rashomon.evaluation.seeds import format_report, run
+
+    result, _ = run(Path(folder) if folder else None)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(format_report(result, verbose=verbose))
+
+
+@evaluate_app.command("fnc1")
+def fnc1_command(
+    data: str | None = _data_option(),
+    limit: int | None = typer.Option(None, "--limit", help="Score only the first N pairs."),
+) -> None:
+    """Stance of article bodies towards headlines (FNC-1): contradiction detection."""
+    from rashomon.evaluation import fnc1
+
+    argv = ["--data", str(data_dir(data))] + (["--limit", str(limit)] if limit else [])
+    sys.exit(fnc1.main(argv) or 0)
+
+
+@evaluate_app.command("perturbations")
+def perturbations_command(
+    data: str | None = _data_option(),
+    count: int = typer.Option(40, "--count", help="Edited copies per kind of change."),
+    seed: int = typer.Option(7, "--seed"),
+    verbose: bool = typer.Option(False, "--verbose", "-v"),
+) -> None:
+    """Change a number, date, name or negation in copies of real articles; check each change
+    is reported as a contradiction of the right kind, and nothing else."""
+    from rashomon.evaluation.contradictions import format_report, run
+
+    result = run(data_dir(data), per_kind=count, seed=seed)
+    print(format_report(result, verbose=verbose))
+
+
+@evaluate_app.command("clustering")
+def clustering_command(data: str | None = _data_option()) -> None:
+    """Story clustering (ECB+, NewsWCL50) and pair similarity (SemEval-2022 Task 8, Lee)."""
+    from rashomon.evaluation import clustering
+
+    sys.exit(clustering.main(["--data", str(data_dir(data))]) or 0)

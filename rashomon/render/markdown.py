@@ -1,0 +1,87 @@
+"""Markdown: the brief, the contradictions, the fact-by-source matrix and what only one report
+carries, for pasting into notes, issues or wikis."""
+
+from __future__ import annotations
+
+from rashomon.model import Comparison
+from rashomon.render.common import STATUS_LABEL, doc_label, letters, sorted_facts
+
+_CELL = {"carries": "●", "detail": "◐", "contradicts": "✖", "absent": "·"}
+
+
+def _escape(text: str) -> str:
+    """Keep report text from being read as Markdown or HTML."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")
+
+
+def render_markdown(comparison: Comparison) -> str:
+    label = letters(comparison)
+    lines: list[str] = ["# Reconciliation", ""]
+    s = comparison.to_dict()["summary"]
+    lines.append(
+        f"{s['documents']} reports, {s['facts']} facts: **{s['corroborated']} corroborated** "
+        f"({s['differing_in_detail']} differing in detail), {s['single_source']} single-source, "
+        f"**{s['contradicted']} contradicted**."
+    )
+    lines += ["", "## Reports", ""]
+    for doc in comparison.documents:
+        lines.append(f"- **{label[doc.id]}**: {_escape(doc_label(doc))}")
+    if comparison.brief:
+        lines += ["", "## Brief", ""]
+        for b in comparison.brief:
+            cites = ", ".join(label[d] for d in b.documents)
+            lines.append(f"- {_escape(b.text)} [{cites}]")
+    if comparison.contradictions:
+        lines += ["", "## Contradictions", ""]
+        for c in comparison.contradictions:
+            lines.append(f"- **{c.kind}**: {_escape(c.explanation)}")
+            for side in c.sides:
+                for span in side:
+                    lines.append(f"  - {label[span.document]}: “{_escape(span.text)}”")
+    lines += ["", "## Facts by source", ""]
+    header = "| fact | status | " + " | ".join(label[d.id] for d in comparison.documents) + " |"
+    lines += [header, "|" + "---|" * (2 + len(comparison.documents))]
+    for f in sorted_facts(comparison):
+        cells = []
+        for doc in comparison.documents:
+            if doc.id not in f.documents:
+                cells.append(_CELL["absent"])
+            elif f.status == "contradicted":
+                cells.append(_CELL["contradicts"])
+            elif any(d.span.document == doc.id for d in f.details):
+                cells.append(_CELL["detail"])
+            else:
+                cells.append(_CELL["carries"])
+        lines.append(
+            f"| {_escape(f.statement)} | {STATUS_LABEL[f.status]} | " + " | ".join(cells) + " |"
+        )
+    lines += [
+        "",
+        f"{_CELL['carries']} carries it · {_CELL['detail']} carries it and adds a detail · "
+        f"{_CELL['contradicts']} contradicts another report · {_CELL['absent']} does not say",
+    ]
+    details = [(f, d) for f in comparison.facts for d in f.details]
+    if details:
+        lines += ["", "## Differences in detail", ""]
+        for f, d in details:
+            lines.append(
+                f"- {_escape(f.statement)}: only {label[d.span.document]} says "
+                f"“{_escape(d.span.text)}”"
+            )
+    if comparison.quotes:
+        lines += ["", "## Quotes", ""]
+        for q in comparison.quotes:
+            who = q.speaker_name or "unattributed"
+            lines.append(f"- {label[q.span.document]}: “{_escape(q.span.text)}” — {_escape(who)}")
+    people = [e for e in comparison.entities if len(e.mentions) > 1]
+    if people:
+        lines += ["", "## People, organisations and places", ""]
+        for e in people:
+            also = f" (also: {_escape(', '.join(e.aliases))})" if e.aliases else ""
+            titles = f" — {_escape(', '.join(e.titles))}" if e.titles else ""
+            docs = ", ".join(label[d] for d in e.documents)
+            lines.append(f"- **{_escape(e.name)}**, {e.kind}{titles}{also} [{docs}]")
+    return "\n".join(lines) + "\n"
