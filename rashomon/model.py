@@ -15,7 +15,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Status = Literal["corroborated", "single_source", "contradicted"]
-ContradictionKind = Literal["number", "date", "person", "place", "organization", "negation", "other"]
+ContradictionKind = Literal[
+    "number", "date", "person", "place", "organization", "negation", "other"
+]
 EntityKind = Literal["person", "organization", "place", "group", "other"]
 
 STATUSES: tuple[str, ...] = ("corroborated", "single_source", "contradicted")

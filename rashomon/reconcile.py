@@ -95,7 +95,9 @@ class _Timer:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def _person_mentions(pd: ParsedDoc, index: EntityIndex, doc_index: int) -> list[tuple[int, int, str]]:
+def _person_mentions(
+    pd: ParsedDoc, index: EntityIndex, doc_index: int
+) -> list[tuple[int, int, str]]:
     """(first token, end token, short name) of person mentions, for pronoun resolution."""
     names = {e.id: e.name for e in index.entities}
     out = []
@@ -280,7 +282,9 @@ class Reconciler:
         info = ViewInfo(fact.quantities, fact.times, roles, fact.negated, fact.predicate)
         parts = []
         for span in fact.parts:
-            sp = doc.char_span(span.start - pd.offset, span.end - pd.offset, alignment_mode="expand")
+            sp = doc.char_span(
+                span.start - pd.offset, span.end - pd.offset, alignment_mode="expand"
+            )
             parts.append((span, terms_of(t.i for t in sp) if sp is not None else set()))
         return FactView(fact, doc_index, set(own), terms), info, parts
 
@@ -371,7 +375,9 @@ class Reconciler:
         return max(members, key=centrality).fact.statement
 
     @staticmethod
-    def _contradiction(conflicts: list[Conflict], members: Sequence[FactView], fid: str) -> Contradiction:
+    def _contradiction(
+        conflicts: list[Conflict], members: Sequence[FactView], fid: str
+    ) -> Contradiction:
         first = conflicts[0]
         # Sides: the reports that agree with the first member's version, and the others.
         side_a = {id(first.a)}

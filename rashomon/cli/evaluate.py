@@ -24,7 +24,8 @@ _PROJECT = Path(__file__).resolve().parents[2]
 
 def data_dir(given: str | None) -> Path:
     """``--data``, else ``$RASHOMON_DATA``, else ``../shared/data`` beside the project."""
-    for candidate in (given, os.environ.get("RASHOMON_DATA"), str(_PROJECT.parent / "shared" / "data")):
+    shared = str(_PROJECT.parent / "shared" / "data")
+    for candidate in (given, os.environ.get("RASHOMON_DATA"), shared):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
     raise RashomonError("E080", path=given or str(_PROJECT.parent / "shared" / "data"))

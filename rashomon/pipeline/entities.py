@@ -239,7 +239,7 @@ def find_mentions(pd: ParsedDoc, doc_index: int) -> list[RawMention]:
 
 
 class _Cluster:
-    __slots__ = ("kind_votes", "keys", "mentions", "titles")
+    __slots__ = ("keys", "kind_votes", "mentions", "titles")
 
     def __init__(self) -> None:
         self.mentions: list[RawMention] = []
@@ -312,7 +312,7 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
             if tok.i in covered[i] or not (tok.is_title or tok.is_upper) or len(tok.text) < 2:
                 continue
             k = by_token_key.get(fold(tok.text))
-            if k is None or tok.is_sent_start and tok.lower_ in ("the", "a"):
+            if k is None or (tok.is_sent_start and tok.lower_ in ("the", "a")):
                 continue
             cl = clusters[k]
             m = RawMention(i, tok.i, tok.i + 1, tok.text, cl.kind, "MATCH", k)

@@ -39,7 +39,9 @@ from rashomon.pipeline.lexicon import (
 )
 
 CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"})
-_NOUN_CORE_DEPS = frozenset({"det", "amod", "compound", "nummod", "poss", "nmod", "case", "quantmod"})
+_NOUN_CORE_DEPS = frozenset(
+    {"det", "amod", "compound", "nummod", "poss", "nmod", "case", "quantmod"}
+)
 _EDGE_DROP_DEPS = frozenset({"cc", "punct", "mark", "preconj", "dep"})
 _EXPECT_LEMMAS = frozenset({"expect", "set", "plan", "schedule", "due", "intend", "aim"})
 
@@ -60,7 +62,10 @@ class Draft:
 
 
 def is_content(tok: Token) -> bool:
-    return tok.pos_ in CONTENT_POS and not tok.is_stop and not tok.is_punct and tok.text.strip() != ""
+    return (
+        tok.pos_ in CONTENT_POS and not tok.is_stop and not tok.is_punct
+        and tok.text.strip() != ""
+    )
 
 
 def content_count(tokens: Iterable[Token]) -> int:
@@ -175,9 +180,9 @@ def _own(tok: Token, chain_ids: set[int]) -> set[int]:
         for c in t.children:
             if c.i in chain_ids and c.i != tok.i:
                 continue
-            if c.dep_ in ("cc", "preconj") or (c.is_punct and c.text in ",;"):
-                if c.head.i in chain_ids:
-                    continue
+            glue = c.dep_ in ("cc", "preconj") or (c.is_punct and c.text in ",;")
+            if glue and c.head.i in chain_ids:
+                continue
             todo.append(c)
     return out
 
@@ -210,7 +215,7 @@ def _split_items(draft: Draft, doc: Doc) -> list[Draft]:
         }
         glue |= {g.i for t in chain for c in t.children if c.dep_ == "cc" for g in c.subtree}
         drafts = []
-        for k, own in enumerate(owns):
+        for k in range(len(owns)):
             others = set().union(*(o for j, o in enumerate(owns) if j != k))
             tokens = draft.tokens - others - glue
             if content_count(doc[j] for j in tokens) < MIN_FACT_CONTENT:
@@ -239,7 +244,11 @@ def _antecedent(head: Token) -> list[int] | None:
         return None
     noun = last
     # "border with Venezuela": climb from the object of a preposition to the noun it modifies.
-    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.pos_ in ("NOUN", "PROPN"):
+    if (
+        noun.dep_ == "pobj"
+        and noun.head.dep_ == "prep"
+        and noun.head.head.pos_ in ("NOUN", "PROPN")
+    ):
         noun = noun.head.head
     tokens = set(_noun_core(noun))
     for child in noun.children:
@@ -284,8 +293,9 @@ def _keeps(tok: Token, texts: list[str], leading: bool) -> bool:
         return _OPENERS[t] in texts
     if not leading and t in _CLOSERS:
         return _CLOSERS[t] in texts
-    if not leading and t in ".!?" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text in _CLOSERS:
-        return _CLOSERS[tok.doc[tok.i + 1].text] in texts  # ... “sounds good.”
+    following = tok.doc[tok.i + 1].text if tok.i + 1 < len(tok.doc) else ""
+    if not leading and t in ".!?" and following in _CLOSERS:
+        return _CLOSERS[following] in texts  # ... “sounds good.”
     return False
 
 
@@ -320,9 +330,8 @@ def _clean_runs(tokens: list[Token]) -> list[list[Token]]:
             if j >= len(doc):
                 break
             tok = doc[j]
-            if tok.text in _CLOSERS and _CLOSERS[tok.text] in flat and flat.count(tok.text) < flat.count(
-                _CLOSERS[tok.text]
-            ):
+            opener = _CLOSERS.get(tok.text)
+            if opener is not None and flat.count(tok.text) < flat.count(opener):
                 cleaned[-1].extend(doc[last.i + 1 : j + 1])
                 break
             if tok.text not in ".!?,":
@@ -444,7 +453,9 @@ def alignment_text(statement: str) -> str:
 _PRONOUNS = {"he": "", "him": "", "she": "", "his": "’s", "her": "", "hers": "’s"}
 
 
-def resolve_pronouns(pd: ParsedDoc, person_mentions: Sequence[tuple[int, int, str]]) -> dict[int, str]:
+def resolve_pronouns(
+    pd: ParsedDoc, person_mentions: Sequence[tuple[int, int, str]]
+) -> dict[int, str]:
     """Third-person singular pronouns -> the short name of the person they most likely stand for.
 
     A light heuristic, not a coreference model: the nearest person named before the pronoun in
@@ -457,7 +468,7 @@ def resolve_pronouns(pd: ParsedDoc, person_mentions: Sequence[tuple[int, int, st
     mentions = sorted(person_mentions)
     for tok in doc:
         low = tok.lower_
-        if low not in _PRONOUNS or tok.pos_ != "PRON" and tok.tag_ not in ("PRP", "PRP$"):
+        if low not in _PRONOUNS or (tok.pos_ != "PRON" and tok.tag_ not in ("PRP", "PRP$")):
             continue
         sent = pd.sentence_of(tok)
         before = [m for m in mentions if m[1] <= tok.i and sent - pd.sentence_of(m[0]) <= 2]

@@ -122,9 +122,9 @@ SCALE_WORDS = {
 # Vague plural amounts: "dozens of", "thousands of".
 VAGUE_AMOUNTS = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6}
 APPROXIMATORS = frozenset(
-    "about around roughly approximately nearly almost some over more than less fewer up to "
-    "at least at most estimated an estimated".split()
+    "about around roughly approximately nearly almost some over estimated circa".split()
 )
+APPROXIMATOR_PHRASES = ("more than", "less than", "fewer than", "at least", "at most", "up to")
 
 # Units normalised to one name and a factor into it.
 UNITS: dict[str, tuple[str, float]] = {
@@ -213,7 +213,7 @@ def places() -> tuple[dict[str, str], dict[str, str]]:
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        cells = (line.split("\t") + ["", ""])[:3]
+        cells = [*line.split("\t"), "", ""][:3]
         name = cells[0].strip()
         aliases[fold(name)] = name
         aliases[fold("the " + name)] = name

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Token
 from rashomon.model import Quantity, TimeMention
 from rashomon.pipeline.annotate import ParsedDoc
 from rashomon.pipeline.lexicon import (
+    APPROXIMATOR_PHRASES,
     APPROXIMATORS,
     CURRENCIES,
     MONTH_ABBREVIATIONS,
@@ -154,7 +155,7 @@ def find_quantities(doc: Doc) -> list[tuple[int, int, Quantity | tuple]]:
         j = start - 1
         window = " ".join(t.lower_ for t in doc[max(0, j - 1) : start])
         if (j >= 0 and doc[j].lower_ in APPROXIMATORS) or any(
-            w in window for w in ("more than", "less than", "at least", "up to")
+            window.endswith(phrase) for phrase in APPROXIMATOR_PHRASES
         ):
             approx = True
         out.append((start, end, (value, unit, kind, approx)))

@@ -1,0 +1,114 @@
+"""End-to-end reconciliation on real reports (loads the models once per session)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from rashomon.evaluation.seeds import load_gold, score
+from rashomon.model import Article
+from rashomon.render import render
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_span_indexes_its_document(example_comparison):
+    texts = {d.id: d.text for d in example_comparison.documents}
+    spans = [s for f in example_comparison.facts for s in f.evidence]
+    spans += [d.span for f in example_comparison.facts for d in f.details]
+    spans += [s for b in example_comparison.brief for s in b.evidence]
+    spans += [q.span for q in example_comparison.quotes]
+    assert len(spans) > 60
+    for s in spans:
+        assert texts[s.document][s.start : s.end] == s.text
+
+
+def test_founding_example_against_its_reference(example_comparison, example_articles):
+    # The figures the evaluation prints; these floors guard against regressions.
+    from tests.conftest import EXAMPLE
+
+    _, gold = load_gold(EXAMPLE)
+    result = score(example_comparison, gold)
+    assert result.contradictions == 0
+    assert result.corroborated_found >= 11
+    assert result.single_found >= 21
+    assert result.wrongly_corroborated <= 2
+
+
+def test_json_contract(example_comparison):
+    data = json.loads(render(example_comparison, "json"))
+    assert {d["id"] for d in data["documents"]} == {
+        "000_49d5f86acb913825.txt", "002_2cdc4485174d466e.txt"
+    }
+    for fact in data["facts"]:
+        assert fact["status"] in ("corroborated", "single_source", "contradicted")
+        assert fact["evidence"]
+        for ev in fact["evidence"] + fact["details"]:
+            assert set(ev) >= {"document", "start", "end", "text"}
+    assert isinstance(data["contradictions"], list)
+    assert data["entities"] and data["brief"]
+    for sentence in data["brief"]:
+        assert sentence["documents"]
+
+
+def test_brief_sentences_cite_the_reports_they_rest_on(example_comparison):
+    facts = {f.id: f for f in example_comparison.facts}
+    for sentence in example_comparison.brief:
+        cited = set(sentence.documents)
+        for fid in sentence.facts:
+            assert set(facts[fid].documents) <= cited
+    assert any(len(b.documents) == 2 for b in example_comparison.brief)
+
+
+def test_the_meeting_day_is_a_detail_only_one_report_gives(example_comparison):
+    details = [(d.span.document, d.span.text) for f in example_comparison.facts for d in f.details]
+    assert ("000_49d5f86acb913825.txt", "on Tuesday") in details
+
+
+def test_one_report_makes_everything_single_source(reconciler, example_articles):
+    result = reconciler.compare(example_articles[:1])
+    assert result.facts
+    assert all(f.status == "single_source" for f in result.facts)
+    assert result.contradictions == []
+
+
+def test_identical_reports_corroborate_everything(reconciler, example_articles):
+    a = example_articles[0]
+    b = dataclasses.replace(a, id="copy.txt")
+    result = reconciler.compare([a, b])
+    assert result.facts
+    assert all(f.status == "corroborated" for f in result.facts)
+    assert all(not f.details for f in result.facts)
+    assert result.contradictions == []
+
+
+def edited(article: Article, old: str, new: str) -> Article:
+    assert article.text.count(old) == 1, old
+    return dataclasses.replace(article, id="edited.txt", text=article.text.replace(old, new))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("deployed 30,000 soldiers", "deployed 45,000 soldiers", "number"),
+        ("in Washington on Tuesday", "in Washington on Thursday", "date"),
+        ("as his term ends in August", "as his term ends in March", "date"),
+        ("facilitated by US Senator Rand Paul", "facilitated by US Senator Ted Cruz", "person"),
+        ("Petro previously paused intelligence sharing",
+         "Petro previously did not pause intelligence sharing", "negation"),
+    ],
+)
+def test_a_changed_copy_is_reported_as_one_contradiction_of_the_right_kind(
+    reconciler, example_articles, old, new, kind
+):
+    original = example_articles[0]
+    copy = edited(original, old, new)
+    result = reconciler.compare([original, copy])
+    assert [c.kind for c in result.contradictions] == [kind]
+    changed = copy.text.index(new)
+    sides = result.contradictions[0].sides
+    assert any(s.document == "edited.txt" and s.start <= changed + len(new) and s.end >= changed
+               for side in sides for s in side)
+    assert sum(f.status == "contradicted" for f in result.facts) == 1
