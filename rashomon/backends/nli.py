@@ -1,0 +1,481 @@
+"""Entailment judgement: does one short statement entail, contradict, or neither, another?
+
+The judge looks at a pair that an aligner has already matched as being about the same thing (two
+clauses or sentences from different reports) and returns probabilities over :data:`LABELS`.
+
+Two judges share the :class:`EntailmentJudge` protocol:
+
+* :class:`CrossEncoderJudge`: a real natural-language-inference cross-encoder from a local folder
+  (sentence-transformers ``CrossEncoder``; label order read from ``config.json``'s ``id2label``).
+  No such model is packaged on PyPI today (see ``docs/judgement.md``); point
+  ``RASHOMON_NLI_MODEL`` at a folder to use one.
+* :class:`LearnedJudge`: rashomon's own small classifier over sentence embeddings of both sides
+  and typed lexical features (numbers, dates, names, negation, antonyms, refuting and hedging
+  cues, overlap), trained on controlled perturbations of CC-licensed news
+  (:mod:`rashomon.evaluation.train_judge`); weights in ``rashomon/data/judge/`` as ``.npz`` and
+  ``.json`` (no pickle).
+
+:func:`default_judge` picks one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+import math
+import os
+import re
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from rashomon.errors import ConfigurationError
+
+LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LEXICON_DIR = DATA_DIR / "lexicons"
+JUDGE_DIR = DATA_DIR / "judge"
+ENV_MODEL = "RASHOMON_NLI_MODEL"
+
+
+@runtime_checkable
+class EntailmentJudge(Protocol):
+    """Judges (premise, hypothesis) pairs; rows of probabilities in :data:`LABELS` order."""
+
+    name: str
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
+
+
+# --------------------------------------------------------------------------------------------
+# Lexicons (kept as data in rashomon/data/lexicons/*.txt)
+
+
+@functools.cache
+def lexicon(name: str) -> tuple[str, ...]:
+    """The entries of ``rashomon/data/lexicons/<name>.txt``: lower case, comments dropped."""
+    path = LEXICON_DIR / f"{name}.txt"
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip().lower()
+        if line:
+            entries.append(line)
+    return tuple(entries)
+
+
+@functools.cache
+def antonym_map() -> dict[str, frozenset[str]]:
+    """Each word of ``antonyms.txt`` mapped to the words it is opposed to (both directions)."""
+    out: dict[str, set[str]] = {}
+    for line in lexicon("antonyms"):
+        parts = line.split()
+        if len(parts) != 2:
+            continue
+        a, b = parts
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+@functools.cache
+def _cue_pattern(name: str) -> re.Pattern[str]:
+    words = sorted(lexicon(name), key=len, reverse=True)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(r"(?<![\w'’])(?:" + alternatives + r")(?![\w'’])", re.IGNORECASE)
+
+
+def count_cues(text: str, name: str) -> int:
+    """How many cues of lexicon ``name`` (``refuting``, ``hedging``, ``negation``) ``text`` has."""
+    return len(_cue_pattern(name).findall(text))
+
+
+# --------------------------------------------------------------------------------------------
+# Typed lexical features
+
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[A-Za-z]+(?:['’][A-Za-z]+)?|n['’]t|\S")
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "thousand": 1000, "million": 1e6, "billion": 1e9,
+    "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}  # fmt: skip
+_STOP = frozenset(
+    "a an the of in on at to for from by with and or but is are was were be been being has have "
+    "had do does did will would can could should may might must it its this that these those he "
+    "she they we you i his her their our your him them us as than then there here which who whom "
+    "whose what when where why how also just so very into over under about after before up down "
+    "out off s said says say according".split()
+)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def _is_year(tok: str) -> bool:
+    return len(tok) == 4 and tok.isdigit() and tok[:2] in ("19", "20")
+
+
+def _number_value(tok: str) -> float | None:
+    low = tok.lower()
+    if low in _NUMBER_WORDS:
+        return float(_NUMBER_WORDS[low])
+    if tok[:1].isdigit() and not _is_year(tok):
+        try:
+            return float(tok.replace(",", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _is_name(tok: str, position: int) -> bool:
+    return (
+        position > 0
+        and tok[:1].isupper()
+        and tok.isalpha()
+        and tok.lower() not in _STOP
+        and tok.lower() not in _WEEKDAYS
+        and tok.lower() not in _MONTHS
+    )
+
+
+class _Side:
+    """What the features need to know about one text, computed once per distinct text."""
+
+    __slots__ = ("content", "hedge", "lower", "months", "names", "negations", "numbers", "refute",
+                 "tokens", "weekdays", "years")  # fmt: skip
+
+    def __init__(self, text: str) -> None:
+        toks = _tokens(text)
+        self.tokens = toks
+        self.lower = [t.lower() for t in toks]
+        self.numbers = {v for t in toks if (v := _number_value(t)) is not None}
+        self.years = {t for t in toks if _is_year(t)}
+        self.weekdays = {t for t in self.lower if t in _WEEKDAYS}
+        self.months = {t[:3] for t in self.lower if t in _MONTHS}
+        self.names = {t.lower() for i, t in enumerate(toks) if _is_name(t, i)}
+        self.content = {t for t in self.lower if t.isalnum() and t not in _STOP}
+        self.negations = count_cues(text, "negation")
+        self.refute = count_cues(text, "refuting")
+        self.hedge = count_cues(text, "hedging")
+
+
+def _mismatch(a: set, b: set) -> float:
+    """1 when both sides have items of a type and some item of one side is missing on the other."""
+    if not a or not b:
+        return 0.0
+    return 1.0 if (a - b) and (b - a) else (0.5 if a != b else 0.0)
+
+
+LEXICAL_FEATURES: tuple[str, ...] = (
+    "num_both", "num_one_side", "num_mismatch", "num_b_new", "num_a_new",
+    "diff_replace_number", "year_mismatch", "weekday_mismatch", "month_mismatch",
+    "diff_replace_date", "date_one_side", "names_b_new", "names_a_new", "name_mismatch",
+    "diff_replace_name", "neg_a", "neg_b", "neg_parity", "diff_neg_change", "antonym",
+    "diff_replace_antonym", "refute_a", "refute_b", "hedge_a", "hedge_b", "jaccard",
+    "contain_b_in_a", "contain_a_in_b", "seq_ratio", "diff_inserted", "diff_deleted",
+    "diff_replaced", "diff_replace_other", "len_a", "len_b", "len_ratio", "cosine",
+)  # fmt: skip
+
+
+def _token_kind(tok: str, position: int) -> str:
+    low = tok.lower()
+    if low in _WEEKDAYS or low in _MONTHS or _is_year(tok):
+        return "date"
+    if _number_value(tok) is not None:
+        return "number"
+    if _is_name(tok, position) or (position == 0 and tok[:1].isupper() and low not in _STOP):
+        return "name"
+    return "word"
+
+
+def lexical_features(a: _Side, b: _Side, cosine: float) -> list[float]:
+    """The :data:`LEXICAL_FEATURES` of the pair (premise ``a``, hypothesis ``b``)."""
+    f: list[float] = []
+    # Numbers
+    f.append(float(bool(a.numbers) and bool(b.numbers)))
+    f.append(float(bool(a.numbers) != bool(b.numbers)))
+    f.append(_mismatch(a.numbers, b.numbers))
+    f.append(min(len(b.numbers - a.numbers), 3) / 3 if a.numbers else 0.0)
+    f.append(min(len(a.numbers - b.numbers), 3) / 3 if b.numbers else 0.0)
+    # Alignment of the two token sequences
+    matcher = difflib.SequenceMatcher(None, a.lower, b.lower, autojunk=False)
+    counts = {"number": 0, "date": 0, "name": 0, "antonym": 0, "other": 0}
+    inserted = deleted = replaced = 0
+    neg_change = 0.0
+    antonyms = antonym_map()
+    negation_words = {w for w in lexicon("negation") if " " not in w}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        left, right = a.lower[i1:i2], b.lower[j1:j2]
+        if any(t in negation_words for t in left) != any(t in negation_words for t in right):
+            neg_change = 1.0
+        if op == "insert":
+            inserted += j2 - j1
+        elif op == "delete":
+            deleted += i2 - i1
+        else:
+            replaced += max(i2 - i1, j2 - j1)
+            kinds_l = {_token_kind(a.tokens[k], k) for k in range(i1, i2)}
+            kinds_r = {_token_kind(b.tokens[k], k) for k in range(j1, j2)}
+            if any(r in antonyms.get(t, ()) for t in left for r in right):
+                counts["antonym"] += 1
+            elif "number" in kinds_l and "number" in kinds_r:
+                counts["number"] += 1
+            elif "date" in kinds_l and "date" in kinds_r:
+                counts["date"] += 1
+            elif "name" in kinds_l and "name" in kinds_r:
+                counts["name"] += 1
+            else:
+                counts["other"] += 1
+    f.append(min(counts["number"], 2) / 2)
+    # Dates
+    f.append(_mismatch(a.years, b.years))
+    f.append(_mismatch(a.weekdays, b.weekdays))
+    f.append(_mismatch(a.months, b.months))
+    f.append(min(counts["date"], 2) / 2)
+    has_a = bool(a.years or a.weekdays or a.months)
+    has_b = bool(b.years or b.weekdays or b.months)
+    f.append(float(has_a != has_b))
+    # Names
+    f.append(min(len(b.names - set(a.lower)), 3) / 3)
+    f.append(min(len(a.names - set(b.lower)), 3) / 3)
+    f.append(_mismatch(a.names, b.names))
+    f.append(min(counts["name"], 2) / 2)
+    # Negation and antonyms
+    f.append(min(a.negations, 3) / 3)
+    f.append(min(b.negations, 3) / 3)
+    f.append(float(a.negations % 2 != b.negations % 2))
+    f.append(neg_change)
+    set_a, set_b = set(a.lower), set(b.lower)
+    f.append(
+        float(any(w in set_b and w not in set_a for t in set_a - set_b
+                  for w in antonyms.get(t, ())))
+    )  # fmt: skip
+    f.append(min(counts["antonym"], 2) / 2)
+    # Cues
+    f.extend(min(x, 3) / 3 for x in (a.refute, b.refute, a.hedge, b.hedge))
+    # Overlap and length
+    inter = len(a.content & b.content)
+    union = len(a.content | b.content) or 1
+    f.append(inter / union)
+    f.append(inter / (len(b.content) or 1))
+    f.append(inter / (len(a.content) or 1))
+    f.append(matcher.ratio())
+    n_a, n_b = max(len(a.tokens), 1), max(len(b.tokens), 1)
+    f.append(min(inserted / n_b, 1.0))
+    f.append(min(deleted / n_a, 1.0))
+    f.append(min(replaced / max(n_a, n_b), 1.0))
+    f.append(min(counts["other"], 4) / 4)
+    f.append(math.log1p(n_a) / 5)
+    f.append(math.log1p(n_b) / 5)
+    f.append(min(n_a, n_b) / max(n_a, n_b))
+    f.append(cosine)
+    return f
+
+
+class PairFeaturizer:
+    """Features of (premise, hypothesis) pairs: embeddings of both sides and typed lexical cues.
+
+    Each distinct text is embedded and analysed once per call, however many pairs it is in.
+    ``embedding`` selects the embedding block: ``"diff-prod"`` (|u-v| and u*v), or ``"none"``.
+    """
+
+    def __init__(self, embedder: Any = None, embedding: str = "diff-prod") -> None:
+        self._embedder = embedder
+        self.embedding = embedding
+
+    @property
+    def embedder(self) -> Any:
+        if self._embedder is None:
+            from rashomon.backends.embeddings import default_embedder
+
+            self._embedder = default_embedder()
+        return self._embedder
+
+    def names(self, dim: int) -> list[str]:
+        emb = []
+        if self.embedding == "diff-prod":
+            emb = [f"absdiff_{i}" for i in range(dim)] + [f"prod_{i}" for i in range(dim)]
+        return list(LEXICAL_FEATURES) + emb
+
+    def __call__(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        texts = list(dict.fromkeys(t for pair in pairs for t in pair))
+        index = {t: i for i, t in enumerate(texts)}
+        vectors = np.asarray(self.embedder.encode(texts), dtype=np.float32) if texts else None
+        sides = [_Side(t) for t in texts]
+        ia = np.array([index[a] for a, _ in pairs], dtype=np.int64)
+        ib = np.array([index[b] for _, b in pairs], dtype=np.int64)
+        if vectors is None:
+            return np.zeros((0, len(LEXICAL_FEATURES)), dtype=np.float32)
+        u, v = vectors[ia], vectors[ib]
+        cos = np.einsum("ij,ij->i", u, v)
+        lex = np.array(
+            [lexical_features(sides[i], sides[j], float(c)) for i, j, c in zip(ia, ib, cos,
+                                                                                strict=True)],
+            dtype=np.float32,
+        ).reshape(len(pairs), len(LEXICAL_FEATURES))
+        if self.embedding == "none":
+            return lex
+        return np.hstack([lex, np.abs(u - v), u * v]).astype(np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# Judges
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class LearnedJudge:
+    """rashomon's own judge: a small network (or logistic regression) over :class:`PairFeaturizer`.
+
+    Weights are read from ``weights.npz`` (standardisation, then dense layers with ReLU between,
+    softmax at the end) and ``judge.json`` (labels, feature layout, provenance) in ``path``.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, embedder: Any = None,
+                 batch_size: int = 4096) -> None:  # fmt: skip
+        path = Path(path) if path else JUDGE_DIR
+        meta_path, weights_path = path / "judge.json", path / "weights.npz"
+        if not meta_path.exists() or not weights_path.exists():
+            raise ConfigurationError("E008", path=str(path), reason="no judge weights there")
+        self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        with np.load(weights_path, allow_pickle=False) as npz:
+            self.mean = npz["mean"].astype(np.float32)
+            self.scale = npz["scale"].astype(np.float32)
+            n_layers = int(self.meta["layers"])
+            self.layers = [
+                (npz[f"W{k}"].astype(np.float32), npz[f"b{k}"].astype(np.float32))
+                for k in range(n_layers)
+            ]
+        if list(self.meta.get("lexical_features", LEXICAL_FEATURES)) != list(LEXICAL_FEATURES):
+            raise ConfigurationError(
+                "E008", path=str(weights_path),
+                reason="the weights were trained with other features; retrain the judge",
+            )  # fmt: skip
+        labels = tuple(self.meta["labels"])
+        self._order = [labels.index(lbl) for lbl in LABELS]
+        self.featurizer = PairFeaturizer(embedder, self.meta.get("embedding", "diff-prod"))
+        self.name = str(self.meta.get("name", "rashomon-learned-judge"))
+        self.batch_size = batch_size
+
+    def predict_features(self, x: np.ndarray) -> np.ndarray:
+        """Probabilities (LABELS order) from already computed features."""
+        h = (x - self.mean) / self.scale
+        for k, (w, b) in enumerate(self.layers):
+            h = h @ w + b
+            if k < len(self.layers) - 1:
+                h = np.maximum(h, 0.0)
+        return _softmax(h)[:, self._order]
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        # One featurizer call: every distinct text is embedded once, in batches by the embedder.
+        x = self.featurizer(pairs)
+        out = [self.predict_features(x[i : i + self.batch_size])
+               for i in range(0, len(x), self.batch_size)]  # fmt: skip
+        return np.vstack(out).astype(np.float32)
+
+
+_LABEL_ALIASES = {"entailment": "entailment", "entails": "entailment", "neutral": "neutral",
+                  "contradiction": "contradiction", "contradicts": "contradiction",
+                  "not_entailment": "neutral"}  # fmt: skip
+
+
+class CrossEncoderJudge:
+    """A natural-language-inference cross-encoder loaded from a local folder.
+
+    The folder is a sentence-transformers ``CrossEncoder`` or Hugging Face sequence-classification
+    model; its ``config.json`` ``id2label`` says which output is which label. Nothing is fetched
+    from the network (``HF_HUB_OFFLINE=1``, ``local_files_only``).
+    """
+
+    def __init__(self, path: str | Path, *, device: str | None = None, batch_size: int = 32,
+                 max_length: int | None = 256) -> None:  # fmt: skip
+        path = Path(path)
+        config_path = path / "config.json"
+        if not config_path.exists():
+            raise ConfigurationError("E008", path=str(path), reason="not a model folder")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import CrossEncoder
+
+        from rashomon.backends.embeddings import resolve_device
+
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        self.order = self.label_order(config)
+        self.device = resolve_device(device)
+        self.model = CrossEncoder(str(path), device=self.device, local_files_only=True,
+                                  max_length=max_length)  # fmt: skip
+        self.name = path.name
+        self.batch_size = batch_size
+
+    @staticmethod
+    def label_order(config: dict[str, Any]) -> list[int]:
+        """For each of :data:`LABELS`, the index of the model output that carries it."""
+        id2label = config.get("id2label") or {}
+        found: dict[str, int] = {}
+        for key, label in id2label.items():
+            name = _LABEL_ALIASES.get(str(label).strip().lower())
+            if name:
+                found[name] = int(key)
+        if set(found) != set(LABELS):
+            raise ConfigurationError(
+                "E008", path="config.json",
+                reason=f"id2label {id2label!r} does not name entailment, neutral and contradiction",
+            )  # fmt: skip
+        return [found[label] for label in LABELS]
+
+    def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        if not pairs:
+            return np.zeros((0, len(LABELS)), dtype=np.float32)
+        import torch
+
+        logits = self.model.predict(
+            [(a, b) for a, b in pairs],
+            batch_size=self.batch_size,
+            activation_fn=torch.nn.Identity(),
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        logits = np.asarray(logits, dtype=np.float32).reshape(len(pairs), -1)
+        return _softmax(logits[:, self.order]).astype(np.float32)
+
+
+_default: EntailmentJudge | None = None
+_default_lock = threading.Lock()
+
+
+def default_judge(embedder: Any = None) -> EntailmentJudge:
+    """:class:`CrossEncoderJudge` when ``RASHOMON_NLI_MODEL`` names a folder, else
+    :class:`LearnedJudge` (using ``embedder``, or the default embedder). Loaded once per process
+    when no embedder is given."""
+    global _default
+    folder = os.environ.get(ENV_MODEL)
+    if folder:
+        if not Path(folder).is_dir():
+            raise ConfigurationError("E007", path=folder)
+        return CrossEncoderJudge(folder)
+    if embedder is not None:
+        return LearnedJudge(embedder=embedder)
+    with _default_lock:
+        if _default is None:
+            _default = LearnedJudge()
+        return _default

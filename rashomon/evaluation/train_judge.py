@@ -1,0 +1,259 @@
+"""Train rashomon's own entailment judge (:class:`rashomon.backends.nli.LearnedJudge`).
+
+    python -m rashomon.evaluation.train_judge --data ../shared/data --out rashomon/data/judge
+
+Pairs come from :mod:`rashomon.evaluation.perturb` over the CC-licensed sets only (ECB+ CC BY 3.0,
+MEANTIME CC BY 4.0), split by story/document into train and held-out. The model type (logistic
+regression or a one-hidden-layer network) and its regularisation are chosen on a validation part
+of the *training* stories; the held-out stories are touched once, for the figures printed at the
+end. Weights are written as ``weights.npz`` + ``judge.json`` (no pickle) and the figures as
+``metrics.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rashomon.backends.nli import LABELS, LEXICAL_FEATURES, PairFeaturizer
+from rashomon.errors import InputError
+from rashomon.evaluation.perturb import Pair, build_pools, load_cc_corpus, make_pairs, parse_corpus
+
+LABEL_INDEX = {label: i for i, label in enumerate(LABELS)}
+
+
+def build_pairs(data_dir: str | Path, seed: int = 0, embedder: Any = None,
+                heldout: float = 0.25) -> list[Pair]:  # fmt: skip
+    """All training and held-out pairs, deterministic for ``seed``."""
+    from rashomon.backends.parser import default_parser
+
+    data_dir = Path(data_dir)
+    if not (data_dir / "ecbplus").is_dir():
+        raise InputError("E080", path=str(data_dir))
+    articles = load_cc_corpus(data_dir)
+    sentences, docs = parse_corpus(articles, default_parser(), seed=seed, heldout=heldout)
+    pools = build_pools(docs, min_count=2)
+    return make_pairs(sentences, pools, random.Random(seed), embedder=embedder)
+
+
+# --------------------------------------------------------------------------------------------
+# Metrics
+
+
+def confusion(y_true: Sequence[int], y_pred: Sequence[int], n: int = 3) -> np.ndarray:
+    m = np.zeros((n, n), dtype=np.int64)
+    for t, p in zip(y_true, y_pred, strict=True):
+        m[t, p] += 1
+    return m
+
+
+def per_class(m: np.ndarray, labels: Sequence[str]) -> dict[str, dict[str, float]]:
+    out = {}
+    for i, label in enumerate(labels):
+        tp = m[i, i]
+        precision = tp / m[:, i].sum() if m[:, i].sum() else 0.0
+        recall = tp / m[i, :].sum() if m[i, :].sum() else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[label] = {"precision": float(precision), "recall": float(recall), "f1": float(f1),
+                      "support": int(m[i, :].sum())}  # fmt: skip
+    return out
+
+
+def format_confusion(m: np.ndarray, labels: Sequence[str]) -> str:
+    width = max(len(lbl) for lbl in labels) + 2
+    lines = ["true \\ predicted".ljust(width + 4) + "".join(lbl[:12].rjust(14) for lbl in labels)]
+    for i, label in enumerate(labels):
+        lines.append(label.ljust(width + 4) + "".join(str(int(x)).rjust(14) for x in m[i]))
+    return "\n".join(lines)
+
+
+def format_per_class(stats: dict[str, dict[str, float]]) -> str:
+    lines = [f"{'class':16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>10}"]
+    for label, s in stats.items():
+        lines.append(f"{label:16}{s['precision']:10.3f}{s['recall']:10.3f}{s['f1']:10.3f}"
+                     f"{s['support']:10d}")  # fmt: skip
+    return "\n".join(lines)
+
+
+def evaluate(probs: np.ndarray, pairs: Sequence[Pair]) -> dict[str, Any]:
+    """Accuracy, per-class figures, confusion, accuracy by kind, and contradiction-vs-rest."""
+    y = np.array([LABEL_INDEX[p.label] for p in pairs])
+    pred = probs.argmax(axis=1)
+    m = confusion(y, pred)
+    by_kind: dict[str, list[int]] = {}
+    for p, t, q in zip(pairs, y, pred, strict=True):
+        by_kind.setdefault(p.kind, []).append(int(t == q))
+    c = LABEL_INDEX["contradiction"]
+    is_c, said_c = y == c, pred == c
+    tp = int((is_c & said_c).sum())
+    prec = tp / said_c.sum() if said_c.sum() else 0.0
+    rec = tp / is_c.sum() if is_c.sum() else 0.0
+    return {
+        "n": len(pairs),
+        "accuracy": float((pred == y).mean()) if len(y) else 0.0,
+        "per_class": per_class(m, LABELS),
+        "confusion": m.tolist(),
+        "accuracy_by_kind": {k: {"accuracy": float(np.mean(v)), "n": len(v)}
+                             for k, v in sorted(by_kind.items())},
+        "contradiction_vs_rest": {
+            "precision": float(prec),
+            "recall": float(rec),
+            "f1": float(2 * prec * rec / (prec + rec)) if prec + rec else 0.0,
+        },
+    }
+
+
+def report(name: str, metrics: dict[str, Any]) -> str:
+    lines = [f"== {name}: {metrics['n']} pairs, accuracy {metrics['accuracy']:.3f}",
+             format_per_class(metrics["per_class"]), "",
+             format_confusion(np.array(metrics["confusion"]), LABELS), "",
+             "accuracy by kind (share of pairs given their true label):"]  # fmt: skip
+    for kind, s in metrics["accuracy_by_kind"].items():
+        lines.append(f"  {kind:28}{s['accuracy']:7.3f}  (n={s['n']})")
+    cr = metrics["contradiction_vs_rest"]
+    lines.append(f"contradiction vs rest: precision {cr['precision']:.3f}, recall "
+                 f"{cr['recall']:.3f}, f1 {cr['f1']:.3f}")  # fmt: skip
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Models
+
+
+def _fit(kind: str, x: np.ndarray, y: np.ndarray, seed: int, strength: float) -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+
+    counts = np.bincount(y, minlength=3).astype(float)
+    weights = (len(y) / (3 * np.maximum(counts, 1)))[y]
+    if kind == "logreg":
+        model = LogisticRegression(C=strength, max_iter=2000)
+    else:
+        model = MLPClassifier(hidden_layer_sizes=(int(kind.split("-")[1]),), alpha=strength,
+                              max_iter=200, early_stopping=True, validation_fraction=0.1,
+                              n_iter_no_change=10, random_state=seed)  # fmt: skip
+    model.fit(x, y, sample_weight=weights)
+    return model
+
+
+def _layers(model: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Dense layers (W, b) giving logits in class order 0..2."""
+    if hasattr(model, "coefs_"):
+        layers = [(w.astype(np.float32), b.astype(np.float32))
+                  for w, b in zip(model.coefs_, model.intercepts_, strict=True)]  # fmt: skip
+    else:
+        layers = [(model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32))]
+    assert list(model.classes_) == [0, 1, 2]
+    return layers
+
+
+def _forward(layers: list[tuple[np.ndarray, np.ndarray]], x: np.ndarray) -> np.ndarray:
+    h = x
+    for k, (w, b) in enumerate(layers):
+        h = h @ w + b
+        if k < len(layers) - 1:
+            h = np.maximum(h, 0.0)
+    h = h - h.max(axis=1, keepdims=True)
+    e = np.exp(h)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+CANDIDATES: tuple[tuple[str, float], ...] = (
+    ("logreg", 0.1),
+    ("logreg", 1.0),
+    ("mlp-64", 1e-3),
+    ("mlp-64", 1e-2),
+    ("mlp-128", 1e-2),
+)
+
+
+def train(data_dir: str | Path, out: str | Path, seed: int = 0, log: Any = print) -> dict[str, Any]:
+    from rashomon.backends.embeddings import default_embedder
+    from rashomon.evaluation.perturb import split_of
+
+    t0 = time.perf_counter()
+    embedder = default_embedder()
+    pairs = build_pairs(data_dir, seed=seed, embedder=embedder)
+    log(f"{len(pairs)} pairs in {time.perf_counter() - t0:.0f}s: "
+        + ", ".join(f"{k}={v}" for k, v in sorted(Counter(p.split for p in pairs).items())))
+    featurizer = PairFeaturizer(embedder)
+    x = featurizer([(p.premise, p.hypothesis) for p in pairs])
+    y = np.array([LABEL_INDEX[p.label] for p in pairs])
+    log(f"features {x.shape} in {time.perf_counter() - t0:.0f}s")
+    train_idx = np.array([i for i, p in enumerate(pairs) if p.split == "train"])
+    test_idx = np.array([i for i, p in enumerate(pairs) if p.split == "heldout"])
+    # Model selection on a validation part of the training documents (never the held-out ones).
+    fit_mask = np.array([split_of(pairs[i].document, seed + 1, 0.2) == "train" for i in train_idx])
+    fit_idx, val_idx = train_idx[fit_mask], train_idx[~fit_mask]
+    mean = x[train_idx].mean(axis=0)
+    scale = x[train_idx].std(axis=0) + 1e-6
+    xs = (x - mean) / scale
+    selection = []
+    for kind, strength in CANDIDATES:
+        model = _fit(kind, xs[fit_idx], y[fit_idx], seed, strength)
+        val = evaluate(_forward(_layers(model), xs[val_idx]), [pairs[i] for i in val_idx])
+        macro = float(np.mean([s["f1"] for s in val["per_class"].values()]))
+        selection.append({"model": kind, "strength": strength, "val_macro_f1": macro,
+                          "val_accuracy": val["accuracy"]})  # fmt: skip
+        log(f"  {kind:8} {strength:<6} validation accuracy {val['accuracy']:.3f} "
+            f"macro-F1 {macro:.3f}")  # fmt: skip
+    best = max(selection, key=lambda s: s["val_macro_f1"])
+    model = _fit(best["model"], xs[train_idx], y[train_idx], seed, best["strength"])
+    layers = _layers(model)
+    probs = _forward(layers, xs[test_idx])
+    held = evaluate(probs, [pairs[i] for i in test_idx])
+    train_metrics = evaluate(_forward(layers, xs[train_idx]), [pairs[i] for i in train_idx])
+    log(report("held-out (stories never seen in training)", held))
+    log(f"(training accuracy {train_metrics['accuracy']:.3f}; chosen {best['model']} "
+        f"{best['strength']}; {time.perf_counter() - t0:.0f}s in all)")  # fmt: skip
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    arrays = {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32)}
+    for k, (w, b) in enumerate(layers):
+        arrays[f"W{k}"], arrays[f"b{k}"] = w, b
+    np.savez_compressed(out / "weights.npz", **arrays)
+    meta = {
+        "name": "rashomon-learned-judge-v1",
+        "labels": list(LABELS),
+        "layers": len(layers),
+        "model": best["model"],
+        "strength": best["strength"],
+        "embedding": featurizer.embedding,
+        "embedder": getattr(embedder, "name", "all-MiniLM-L6-v2"),
+        "n_features": int(x.shape[1]),
+        "lexical_features": list(LEXICAL_FEATURES),
+        "trained_on": "controlled perturbations of ECB+ (CC BY 3.0) and MEANTIME (CC BY 4.0)",
+        "seed": seed,
+        "pairs": {"train": len(train_idx), "heldout": len(test_idx)},
+        "labels_train": dict(Counter(pairs[i].label for i in train_idx)),
+    }
+    (out / "judge.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    metrics = {"heldout": held, "train_accuracy": train_metrics["accuracy"],
+               "selection": selection, "chosen": best}  # fmt: skip
+    (out / "metrics.json").write_text(json.dumps(metrics, indent=1) + "\n", encoding="utf-8")
+    return metrics
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rashomon.evaluation.train_judge",
+                                     description=__doc__.split("\n\n")[0])  # fmt: skip
+    parser.add_argument("--data", default="../shared/data", help="the shared data folder")
+    parser.add_argument("--out", default="rashomon/data/judge", help="where the weights go")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    train(args.data, args.out, seed=args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
