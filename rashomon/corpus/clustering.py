@@ -1,0 +1,664 @@
+"""Online story clustering: each new article joins an existing story or starts one.
+
+How an article is assigned (see docs/clustering.md for the measurements behind each choice):
+
+1. Document frequencies are kept online over every article added, so IDF needs no fitting and
+   no background corpus. The article's hashed terms are weighted ``tf * idf**1.5``.
+2. Candidates: the ``k`` nearest earlier articles in an approximate-nearest-neighbour index
+   (usearch HNSW over a 256-d count sketch of the weighted terms). The index is sharded by
+   publication date in shards of ``time_window_days``; only shards within the window are
+   searched, so the cost of one assignment does not grow with the years a corpus spans.
+   Undated articles go to their own shard, which every query searches, and an undated query
+   searches the undated shard and the ``undated_shards`` most recent dated shards.
+3. Each candidate story is scored by the cosine between the article and the story centroid
+   (the sum of its members' normalised tf vectors, re-weighted with the current IDF), less a
+   time penalty growing linearly up to ``time_penalty`` at ``time_window_days`` from the
+   story's date range. A story outside the window is not a candidate. When either date is
+   missing there is no penalty: the time signal is simply absent.
+4. The article joins the best story scoring at least ``threshold``; otherwise it starts one.
+
+Centroids beat single and average linkage to the members on ECB+ (B-cubed F1 0.91 against
+0.90 and 0.88 online), and cost one comparison per candidate story.
+
+:meth:`StoryClusterer.recluster` re-clusters everything offline with the final IDF: a k-nearest
+neighbour graph, its shared-neighbour (second-order) similarity, and average-linkage
+agglomeration over that sparse graph. Second-order similarity tells apart two similar events
+(two earthquakes) much better than the direct cosine: within-topic AUC 0.987 against 0.93.
+
+Story ids are ``"s"`` and a six-digit counter in order of creation (``"s000001"``), never reused;
+:meth:`recluster` keeps the id of the old story that shares most articles with a new one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import io
+import json
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from rashomon.corpus.features import (
+    N_BUCKETS,
+    SKETCH_DIM,
+    ArticleFeatures,
+    idf_weights,
+    sketch,
+)
+
+_STATE_VERSION = 1
+_UNDATED = -1
+
+
+def _new_index(ndim: int):
+    from usearch.index import Index
+
+    return Index(
+        ndim=ndim,
+        metric="cos",
+        dtype="f16",
+        connectivity=16,
+        expansion_add=64,
+        expansion_search=64,
+    )
+
+
+class StoryClusterer:
+    """Online story clustering over :class:`ArticleFeatures`.
+
+    ``threshold``: the least score with which an article joins a story.
+    ``time_window_days``: a story last seen further than this from an article's date is not a
+    candidate; it is also the shard width of the nearest-neighbour index.
+    ``dim``: the dimension of the index vectors (``features.SKETCH_DIM``).
+    ``k``: neighbours looked up per article. ``idf_power``: the exponent on IDF.
+    ``recluster_k`` and ``recluster_threshold``: the neighbourhood size and the least average
+    shared-neighbour similarity at which :meth:`recluster` merges two clusters.
+    """
+
+    def __init__(
+        self,
+        *,
+        threshold: float = 0.15,
+        time_window_days: float = 7.0,
+        dim: int = SKETCH_DIM,
+        k: int = 24,
+        idf_power: float = 1.5,
+        time_penalty: float = 0.05,
+        max_centroid_terms: int = 600,
+        undated_shards: int = 4,
+        recluster_k: int = 20,
+        recluster_threshold: float = 0.12,
+        embedding_weight: float = 0.0,
+        linkage: str = "centroid",
+        size_penalty: float = 0.15,
+        neighbour_ratio: float = 0.6,
+    ) -> None:
+        if dim != SKETCH_DIM:
+            raise ValueError(f"dim must be {SKETCH_DIM}, the dimension of the term sketch")
+        self.threshold = threshold
+        self.time_window_days = time_window_days
+        self.dim = dim
+        self.k = k
+        self.idf_power = idf_power
+        self.time_penalty = time_penalty
+        self.max_centroid_terms = max_centroid_terms
+        self.undated_shards = undated_shards
+        self.recluster_k = recluster_k
+        self.recluster_threshold = recluster_threshold
+        self.embedding_weight = embedding_weight
+        if linkage not in ("centroid", "average", "mixed"):
+            raise ValueError(f"unknown linkage {linkage!r}")
+        self.linkage = linkage
+        self.size_penalty = size_penalty
+        self.neighbour_ratio = neighbour_ratio
+        self._df = np.zeros(N_BUCKETS, dtype=np.int32)
+        self._n_docs = 0
+        self._scratch = np.zeros(N_BUCKETS, dtype=np.float32)
+        # articles
+        self._art_ids: list[str] = []
+        self._art_index: dict[str, int] = {}
+        self._art_story: list[int] = []
+        self._art_date: list[int] = []  # proleptic ordinal, 0 when unknown
+        self._art_terms: list[np.ndarray] = []
+        self._art_weights: list[np.ndarray] = []
+        self._art_emb: list[np.ndarray | None] = []
+        # stories (by internal index)
+        self._next_story = 1
+        self._story_ids: list[str] = []
+        self._story_members: list[list[int]] = []
+        self._cent_terms: list[np.ndarray] = []
+        self._cent_weights: list[np.ndarray] = []
+        self._story_first: list[int] = []
+        self._story_last: list[int] = []
+        self._story_emb: list[np.ndarray | None] = []
+        self._story_by_id: dict[str, int] = {}
+        # the nearest-neighbour index, sharded by date
+        self._shards: dict[int, object] = {}
+
+    # -- public API -------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._art_ids)
+
+    def add(self, features: ArticleFeatures) -> str:
+        """Assign one article; returns its story id (an article added twice keeps its story)."""
+        known = self._art_index.get(features.id)
+        if known is not None:
+            return self._story_ids[self._art_story[known]]
+        terms = np.asarray(features.terms, dtype=np.int32)
+        weights = np.asarray(features.weights, dtype=np.float32)
+        date = features.published.toordinal() if features.published else 0
+        self._df[terms] += 1
+        self._n_docs += 1
+        idf = idf_weights(self._df, self._n_docs, terms, self.idf_power)
+        xw = weights * idf
+        norm = float(np.linalg.norm(xw)) or 1.0
+        xw /= norm
+        emb = features.embedding
+        best, best_score = self._best_story(terms, xw, date, emb)
+        idx = len(self._art_ids)
+        self._art_ids.append(features.id)
+        self._art_index[features.id] = idx
+        self._art_date.append(date)
+        self._art_terms.append(terms)
+        self._art_weights.append(weights)
+        self._art_emb.append(None if emb is None else np.asarray(emb, dtype=np.float32))
+        if best < 0 or best_score < self.threshold:
+            best = self._new_story()
+        self._join(best, idx, terms, weights / norm, date)
+        self._art_story.append(best)
+        self._index_add(idx, date, sketch(terms, xw))
+        return self._story_ids[best]
+
+    def add_many(
+        self, features: Sequence[ArticleFeatures] | Iterable[ArticleFeatures]
+    ) -> list[str]:
+        """Assign articles in order (the order matters: it is the order of arrival)."""
+        return [self.add(f) for f in features]
+
+    def stories(self) -> dict[str, list[str]]:
+        """Story id -> article ids, in order of creation and of arrival."""
+        return {
+            self._story_ids[s]: [self._art_ids[i] for i in members]
+            for s, members in enumerate(self._story_members)
+            if members
+        }
+
+    def story_of(self, article_id: str) -> str:
+        try:
+            return self._story_ids[self._art_story[self._art_index[article_id]]]
+        except KeyError:
+            raise KeyError(article_id) from None
+
+    def similarity(self, a: ArticleFeatures, b: ArticleFeatures) -> float:
+        """The cosine of two articles' IDF-weighted terms, with the document frequencies seen."""
+        n = max(self._n_docs, 1)
+        wa = a.weights * idf_weights(self._df, n, a.terms, self.idf_power)
+        wb = b.weights * idf_weights(self._df, n, b.terms, self.idf_power)
+        from rashomon.corpus.features import cosine
+
+        return cosine(a.terms, wa, b.terms, wb)
+
+    def observe(self, features: Iterable[ArticleFeatures]) -> None:
+        """Count document frequencies of articles without clustering them (a background corpus)."""
+        for f in features:
+            self._df[np.asarray(f.terms, dtype=np.int32)] += 1
+            self._n_docs += 1
+
+    # -- scoring ----------------------------------------------------------------------------
+
+    def _shards_for(self, date: int) -> list[int]:
+        if not self._shards:
+            return []
+        if date == 0:
+            dated = sorted(s for s in self._shards if s != _UNDATED)
+            return [_UNDATED, *dated[-self.undated_shards :]]
+        width = self.time_window_days
+        lo = math.floor((date - width) / width)
+        hi = math.floor((date + width) / width)
+        return [_UNDATED, *range(lo, hi + 1)]
+
+    def _candidates(self, vector: np.ndarray, date: int) -> set[int]:
+        found: set[int] = set()
+        for key in self._shards_for(date):
+            index = self._shards.get(key)
+            if index is None or len(index) == 0:
+                continue
+            matches = index.search(vector, count=self.k, threads=1)
+            for art in matches.keys:
+                found.add(self._art_story[int(art)])
+        return found
+
+    def _time_gap(self, story: int, date: int) -> float | None:
+        first, last = self._story_first[story], self._story_last[story]
+        if date == 0 or first == 0:
+            return None
+        if date < first:
+            return float(first - date)
+        if date > last:
+            return float(date - last)
+        return 0.0
+
+    def _best_story(self, terms, xw, date, emb) -> tuple[int, float]:
+        if not self._art_ids:
+            return -1, -1.0
+        candidates = self._candidates(sketch(terms, xw), date)
+        if not candidates:
+            return -1, -1.0
+        scratch = self._scratch
+        scratch[terms] = xw
+        best, best_score = -1, -1.0
+        n = self._n_docs
+        for s in candidates:
+            gap = self._time_gap(s, date)
+            if gap is not None and gap > self.time_window_days:
+                continue
+            ct = self._cent_terms[s]
+            cw = self._cent_weights[s] * idf_weights(self._df, n, ct, self.idf_power)
+            dot = float(np.dot(scratch[ct], cw))
+            if self.linkage == "average":
+                score = dot / len(self._story_members[s])
+            else:
+                cn = float(np.linalg.norm(cw))
+                if cn == 0:
+                    continue
+                score = dot / cn
+                if self.linkage == "mixed":
+                    score = math.sqrt(max(score, 0.0) * dot / len(self._story_members[s]))
+            if self.embedding_weight and emb is not None and self._story_emb[s] is not None:
+                se = self._story_emb[s]
+                cos = float(np.dot(se, emb)) / (float(np.linalg.norm(se)) or 1.0)
+                score = (1 - self.embedding_weight) * score + self.embedding_weight * cos
+            if gap:
+                score -= self.time_penalty * gap / self.time_window_days
+            if self.size_penalty:
+                score -= self.threshold * self.size_penalty * math.log(len(self._story_members[s]))
+            if score > best_score:
+                best, best_score = s, score
+        scratch[terms] = 0.0
+        return best, best_score
+
+    # -- state updates ----------------------------------------------------------------------
+
+    def _new_story(self, story_id: str | None = None) -> int:
+        if story_id is None:
+            story_id = f"s{self._next_story:06d}"
+            self._next_story += 1
+        s = len(self._story_ids)
+        self._story_ids.append(story_id)
+        self._story_by_id[story_id] = s
+        self._story_members.append([])
+        self._cent_terms.append(np.zeros(0, np.int32))
+        self._cent_weights.append(np.zeros(0, np.float32))
+        self._story_first.append(0)
+        self._story_last.append(0)
+        self._story_emb.append(None)
+        return s
+
+    def _join(self, s: int, idx: int, terms: np.ndarray, unit: np.ndarray, date: int) -> None:
+        self._story_members[s].append(idx)
+        ct, cw = self._cent_terms[s], self._cent_weights[s]
+        if len(ct) == 0:
+            self._cent_terms[s], self._cent_weights[s] = terms.copy(), unit.astype(np.float32)
+        else:
+            allt = np.concatenate((ct, terms))
+            uniq, inv = np.unique(allt, return_inverse=True)
+            w = np.bincount(inv, weights=np.concatenate((cw, unit))).astype(np.float32)
+            if len(uniq) > self.max_centroid_terms:
+                keep = np.sort(
+                    np.argpartition(-w, self.max_centroid_terms)[: self.max_centroid_terms]
+                )
+                uniq, w = uniq[keep], w[keep]
+            self._cent_terms[s], self._cent_weights[s] = uniq.astype(np.int32), w
+        if date:
+            first = self._story_first[s]
+            self._story_first[s] = date if first == 0 else min(first, date)
+            self._story_last[s] = max(self._story_last[s], date)
+        emb = self._art_emb[idx]
+        if emb is not None:
+            se = self._story_emb[s]
+            self._story_emb[s] = emb.copy() if se is None else se + emb
+
+    def _shard_of(self, date: int) -> int:
+        return _UNDATED if date == 0 else math.floor(date / self.time_window_days)
+
+    def _index_add(self, idx: int, date: int, vector: np.ndarray) -> None:
+        key = self._shard_of(date)
+        index = self._shards.get(key)
+        if index is None:
+            index = self._shards[key] = _new_index(self.dim)
+        index.add(idx, vector, threads=1)
+
+    # -- offline re-clustering --------------------------------------------------------------
+
+    def _tfidf_matrix(self):
+        import scipy.sparse as sp
+
+        n = len(self._art_ids)
+        lengths = np.fromiter((len(t) for t in self._art_terms), dtype=np.int64, count=n)
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        indices = np.concatenate(self._art_terms) if n else np.zeros(0, np.int32)
+        data = np.concatenate(self._art_weights) if n else np.zeros(0, np.float32)
+        idf = idf_weights(self._df, max(self._n_docs, 1), np.arange(N_BUCKETS), self.idf_power)
+        data = data * idf[indices]
+        x = sp.csr_matrix((data.astype(np.float32), indices, indptr), shape=(n, N_BUCKETS))
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.diags((1.0 / norms).astype(np.float32)) @ x
+
+    def _knn(self, x, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The ``k`` nearest other articles of each article (by exact cosine) and their scores."""
+        n = x.shape[0]
+        rows = np.zeros((n, k), dtype=np.int64) - 1
+        sims = np.zeros((n, k), dtype=np.float32)
+        dates = np.asarray(self._art_date, dtype=np.int64)
+        if n <= 20_000:
+            xt = x.T.tocsr()
+            block = max(1, 4_000_000 // max(n, 1))
+            for lo in range(0, n, block):
+                hi = min(n, lo + block)
+                s = (x[lo:hi] @ xt).toarray()
+                s[np.arange(hi - lo), np.arange(lo, hi)] = -1.0
+                self._mask_time(s, dates[lo:hi], dates)
+                kk = min(k, n - 1)
+                if kk <= 0:
+                    continue
+                top = np.argpartition(-s, kk - 1, axis=1)[:, :kk]
+                rows[lo:hi, :kk] = top
+                sims[lo:hi, :kk] = np.take_along_axis(s, top, axis=1)
+            return rows, sims
+        # Large corpora: candidates from a single index over final-IDF sketches, rescored exactly.
+        index = _new_index(self.dim)
+        vectors = np.zeros((n, self.dim), dtype=np.float32)
+        for i in range(n):
+            row = x[i]
+            vectors[i] = sketch(row.indices.astype(np.int32), row.data)
+        index.add(np.arange(n), vectors)
+        found = index.search(vectors, count=3 * k + 1)
+        for i in range(n):
+            cand = np.asarray(found.keys[i][: found.counts[i]], dtype=np.int64)
+            cand = cand[cand != i]
+            if len(cand) == 0:
+                continue
+            s = np.asarray(x[cand].multiply(x[i]).sum(axis=1)).ravel()
+            s = s[None, :]
+            self._mask_time(s, dates[i : i + 1], dates[cand])
+            s = s[0]
+            top = np.argsort(-s)[:k]
+            rows[i, : len(top)] = cand[top]
+            sims[i, : len(top)] = s[top]
+        return rows, sims
+
+    def _mask_time(self, s: np.ndarray, row_dates: np.ndarray, col_dates: np.ndarray) -> None:
+        if not row_dates.any() or not col_dates.any():
+            return
+        gap = np.abs(row_dates[:, None] - col_dates[None, :])
+        known = (row_dates[:, None] > 0) & (col_dates[None, :] > 0)
+        s[known & (gap > self.time_window_days)] = -1.0
+
+    def recluster_labels(self) -> np.ndarray:
+        """Offline cluster labels (one per article, in order of arrival)."""
+        import scipy.sparse as sp
+
+        n = len(self._art_ids)
+        if n == 0:
+            return np.zeros(0, dtype=np.int64)
+        x = self._tfidf_matrix()
+        k = min(self.recluster_k, max(n - 1, 0))
+        if k == 0:
+            return np.arange(n)
+        rows, sims = self._knn(x, k)
+        # Each article's neighbourhood: the neighbours at least ``neighbour_ratio`` as similar
+        # as its nearest one, so that small stories are not swamped by a fixed k.
+        top = sims.max(axis=1, keepdims=True)
+        sims = np.where(sims >= self.neighbour_ratio * top, sims, 0.0)
+        r = np.repeat(np.arange(n), k)
+        c = rows.ravel()
+        v = np.clip(sims.ravel(), 0.0, None)
+        ok = (c >= 0) & (v > 0)
+        a = sp.csr_matrix((v[ok], (r[ok], c[ok])), shape=(n, n))
+        a = a.maximum(a.T) + sp.identity(n, format="csr", dtype=np.float32)
+        norms = np.sqrt(np.asarray(a.multiply(a).sum(axis=1)).ravel())
+        a = (sp.diags(1.0 / norms) @ a).tocsr()
+        s2 = (a @ a.T).tocoo()
+        keep = (s2.row < s2.col) & (s2.data >= self.recluster_threshold / 4)
+        return _average_linkage(
+            n, s2.row[keep], s2.col[keep], s2.data[keep], self.recluster_threshold
+        )
+
+    def recluster(self) -> dict[str, list[str]]:
+        """Re-cluster every article offline, replace the online stories, and return them.
+
+        A new story keeps the id of the old story it shares most articles with (each old id
+        goes to at most one new story); other new stories get fresh ids.
+        """
+        labels = self.recluster_labels()
+        self._relabel(labels)
+        return self.stories()
+
+    def _relabel(self, labels: np.ndarray) -> None:
+        groups: dict[int, list[int]] = {}
+        for i, lab in enumerate(labels.tolist()):
+            groups.setdefault(lab, []).append(i)
+        # Match new groups to old story ids by overlap, largest overlaps first.
+        pairs = []
+        for lab, members in groups.items():
+            counts: dict[int, int] = {}
+            for i in members:
+                old = self._art_story[i]
+                counts[old] = counts.get(old, 0) + 1
+            for old, c in counts.items():
+                pairs.append((-c, min(members), lab, old))
+        pairs.sort()
+        new_id: dict[int, str] = {}
+        used: set[int] = set()
+        for _, _, lab, old in pairs:
+            if lab in new_id or old in used:
+                continue
+            new_id[lab] = self._story_ids[old]
+            used.add(old)
+        old_ids = list(self._story_ids)
+        # Rebuild story state, stories in order of their first article.
+        self._story_ids, self._story_members = [], []
+        self._cent_terms, self._cent_weights = [], []
+        self._story_first, self._story_last, self._story_emb = [], [], []
+        self._story_by_id = {}
+        idf_all = None
+        for lab in sorted(groups, key=lambda g: min(groups[g])):
+            s = self._new_story(new_id.get(lab))
+            for i in sorted(groups[lab]):
+                terms, weights = self._art_terms[i], self._art_weights[i]
+                if idf_all is None:
+                    idf_all = idf_weights(
+                        self._df, max(self._n_docs, 1), np.arange(N_BUCKETS), self.idf_power
+                    )
+                norm = float(np.linalg.norm(weights * idf_all[terms])) or 1.0
+                self._join(s, i, terms, weights / norm, self._art_date[i])
+                self._art_story[i] = s
+        del old_ids
+
+    # -- persistence ------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Everything needed to resume, as numpy arrays (``from_state`` reads it back)."""
+        params = {
+            "version": _STATE_VERSION,
+            "threshold": self.threshold,
+            "time_window_days": self.time_window_days,
+            "dim": self.dim,
+            "k": self.k,
+            "idf_power": self.idf_power,
+            "time_penalty": self.time_penalty,
+            "max_centroid_terms": self.max_centroid_terms,
+            "undated_shards": self.undated_shards,
+            "recluster_k": self.recluster_k,
+            "recluster_threshold": self.recluster_threshold,
+            "embedding_weight": self.embedding_weight,
+            "linkage": self.linkage,
+            "neighbour_ratio": self.neighbour_ratio,
+            "size_penalty": self.size_penalty,
+            "n_docs": self._n_docs,
+            "next_story": self._next_story,
+            "art_ids": self._art_ids,
+            "story_ids": self._story_ids,
+            "shards": sorted(self._shards),
+        }
+        nz = np.flatnonzero(self._df)
+        state = {
+            "params": np.frombuffer(json.dumps(params).encode("utf-8"), dtype=np.uint8),
+            "df_index": nz.astype(np.int32),
+            "df_value": self._df[nz],
+            "art_story": np.asarray(self._art_story, dtype=np.int32),
+            "art_date": np.asarray(self._art_date, dtype=np.int32),
+            **_pack("art_terms", self._art_terms, np.int32),
+            **_pack("art_weights", self._art_weights, np.float32),
+            **_pack("members", [np.asarray(m, np.int64) for m in self._story_members], np.int64),
+            **_pack("cent_terms", self._cent_terms, np.int32),
+            **_pack("cent_weights", self._cent_weights, np.float32),
+            "story_first": np.asarray(self._story_first, dtype=np.int32),
+            "story_last": np.asarray(self._story_last, dtype=np.int32),
+        }
+        has_emb = np.asarray([e is not None for e in self._art_emb], dtype=bool)
+        if has_emb.any():
+            state["art_emb_mask"] = has_emb
+            state["art_emb"] = np.stack([e for e in self._art_emb if e is not None])
+        for key in sorted(self._shards):
+            state[f"shard_{key}"] = np.frombuffer(bytes(self._shards[key].save()), dtype=np.uint8)
+        return state
+
+    @classmethod
+    def from_state(cls, state) -> StoryClusterer:
+        from usearch.index import Index
+
+        params = json.loads(bytes(np.asarray(state["params"], dtype=np.uint8)).decode("utf-8"))
+        if params.get("version") != _STATE_VERSION:
+            raise ValueError(f"unknown story-clusterer state version {params.get('version')}")
+        self = cls(
+            threshold=params["threshold"],
+            time_window_days=params["time_window_days"],
+            dim=params["dim"],
+            k=params["k"],
+            idf_power=params["idf_power"],
+            time_penalty=params["time_penalty"],
+            max_centroid_terms=params["max_centroid_terms"],
+            undated_shards=params["undated_shards"],
+            recluster_k=params["recluster_k"],
+            recluster_threshold=params["recluster_threshold"],
+            embedding_weight=params["embedding_weight"],
+            linkage=params.get("linkage", "centroid"),
+            neighbour_ratio=params["neighbour_ratio"],
+            size_penalty=params["size_penalty"],
+        )
+        self._df[np.asarray(state["df_index"])] = np.asarray(state["df_value"])
+        self._n_docs = params["n_docs"]
+        self._next_story = params["next_story"]
+        self._art_ids = list(params["art_ids"])
+        self._art_index = {a: i for i, a in enumerate(self._art_ids)}
+        self._art_story = np.asarray(state["art_story"]).tolist()
+        self._art_date = np.asarray(state["art_date"]).tolist()
+        self._art_terms = _unpack(state, "art_terms")
+        self._art_weights = _unpack(state, "art_weights")
+        self._art_emb = [None] * len(self._art_ids)
+        if "art_emb_mask" in state:
+            vectors = iter(np.asarray(state["art_emb"], dtype=np.float32))
+            mask = np.asarray(state["art_emb_mask"])
+            self._art_emb = [next(vectors) if m else None for m in mask]
+        self._story_ids = list(params["story_ids"])
+        self._story_by_id = {s: i for i, s in enumerate(self._story_ids)}
+        self._story_members = [m.tolist() for m in _unpack(state, "members")]
+        self._cent_terms = _unpack(state, "cent_terms")
+        self._cent_weights = _unpack(state, "cent_weights")
+        self._story_first = np.asarray(state["story_first"]).tolist()
+        self._story_last = np.asarray(state["story_last"]).tolist()
+        self._story_emb = []
+        for members in self._story_members:
+            embs = [self._art_emb[i] for i in members if self._art_emb[i] is not None]
+            self._story_emb.append(np.sum(embs, axis=0) if embs else None)
+        for key in params["shards"]:
+            blob = np.asarray(state[f"shard_{key}"], dtype=np.uint8).tobytes()
+            self._shards[int(key)] = Index.restore(bytearray(blob))
+        return self
+
+    def save(self, path: str | Path) -> None:
+        """Write the whole state to one ``.npz`` file."""
+        buffer = io.BytesIO()
+        np.savez(buffer, **self.state_dict())
+        Path(path).write_bytes(buffer.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> StoryClusterer:
+        with np.load(Path(path), allow_pickle=False) as data:
+            return cls.from_state({k: data[k] for k in data.files})
+
+
+def _pack(name: str, arrays: list[np.ndarray], dtype) -> dict[str, np.ndarray]:
+    lengths = np.fromiter((len(a) for a in arrays), dtype=np.int64, count=len(arrays))
+    data = np.concatenate(arrays).astype(dtype) if arrays else np.zeros(0, dtype)
+    return {f"{name}_data": data, f"{name}_ptr": np.concatenate(([0], np.cumsum(lengths)))}
+
+
+def _unpack(state, name: str) -> list[np.ndarray]:
+    data = np.asarray(state[f"{name}_data"])
+    ptr = np.asarray(state[f"{name}_ptr"])
+    return [data[ptr[i] : ptr[i + 1]].copy() for i in range(len(ptr) - 1)]
+
+
+def _average_linkage(
+    n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, threshold: float
+) -> np.ndarray:
+    """Average-linkage agglomeration over a sparse similarity graph (missing pairs count 0).
+
+    Merges the two clusters of highest average pairwise similarity while it is at least
+    ``threshold``. Returns one label per node.
+    """
+    links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> {cluster: summed sim}
+    for a, b, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True):
+        links[a][b] = links[a].get(b, 0.0) + s
+        links[b][a] = links[b].get(a, 0.0) + s
+    size = [1] * n
+    alive = [True] * n
+    parent = list(range(n))
+    heap = [(-s, a, b) for a in range(n) for b, s in links[a].items() if a < b and s >= threshold]
+    heapq.heapify(heap)
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if not (alive[a] and alive[b]):
+            continue
+        current = links[a].get(b)
+        if current is None or abs(current / (size[a] * size[b]) + neg) > 1e-9:
+            continue  # stale entry
+        # merge the smaller cluster into the larger
+        if len(links[a]) < len(links[b]):
+            a, b = b, a
+        alive[b] = False
+        parent[b] = a
+        links[a].pop(b, None)
+        links[b].pop(a, None)
+        for c, s in links[b].items():
+            links[c].pop(b, None)
+            total = links[a].get(c, 0.0) + s
+            links[a][c] = total
+            links[c][a] = total
+        links[b] = {}
+        size[a] += size[b]
+        for c, total in links[a].items():
+            avg = total / (size[a] * size[c])
+            if avg >= threshold:
+                heapq.heappush(heap, (-avg, min(a, c), max(a, c)))
+    labels = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        labels[i] = root
+    return labels
+
+
+def date_of(value: str | dt.date | None) -> dt.date | None:
+    """Re-exported for callers that build features by hand."""
+    from rashomon.corpus.features import parse_date
+
+    return parse_date(value)
