@@ -582,16 +582,24 @@ class StoryClusterer:
             self._shards[int(key)] = Index.restore(bytearray(blob))
         return self
 
-    def save(self, path: str | Path) -> None:
-        """Write the whole state to one ``.npz`` file."""
+    def to_bytes(self) -> bytes:
+        """The whole state as the bytes of an ``.npz`` archive (no pickle)."""
         buffer = io.BytesIO()
         np.savez(buffer, **self.state_dict())
-        Path(path).write_bytes(buffer.getvalue())
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> StoryClusterer:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            return cls.from_state({k: archive[k] for k in archive.files})
+
+    def save(self, path: str | Path) -> None:
+        """Write the whole state to one ``.npz`` file."""
+        Path(path).write_bytes(self.to_bytes())
 
     @classmethod
     def load(cls, path: str | Path) -> StoryClusterer:
-        with np.load(Path(path), allow_pickle=False) as data:
-            return cls.from_state({k: data[k] for k in data.files})
+        return cls.from_bytes(Path(path).read_bytes())
 
 
 def _pack(name: str, arrays: list[np.ndarray], dtype) -> dict[str, np.ndarray]:

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from rashomon.corpus.clustering import StoryClusterer
-from rashomon.corpus.features import ArticleFeatures, FeatureExtractor, cosine
+from rashomon.corpus.features import ArticleFeatures, FeatureExtractor
 from rashomon.errors import InputError, RashomonError
 from rashomon.model import Article
 
