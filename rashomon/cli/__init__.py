@@ -11,5 +11,6 @@ from rashomon.cli.app import app, main
 from rashomon.cli import compare as _compare  # noqa: F401  isort: skip
 from rashomon.cli import evaluate as _evaluate  # noqa: F401  isort: skip
 from rashomon.cli import corpus as _corpus  # noqa: F401  isort: skip
+from rashomon.cli import serve as _serve  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

@@ -1,0 +1,94 @@
+"""The web service's errors: one JSON shape, one code per problem, the right HTTP status.
+
+Every error the API returns is ``{"error": {"code": "E0xx", "message": "..."}}``. The codes of
+the library (:mod:`rashomon.errors`, E001-E081) keep their numbers and messages and get an HTTP
+status from :func:`status_for`; the problems only a server has (a body too large, a missing
+token, a full queue) have their own codes here, E090-E099, so that a client can tell them apart
+without parsing messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+
+from rashomon.errors import (
+    ConfigurationError,
+    InputError,
+    NotFoundError,
+    RashomonError,
+    StorageError,
+)
+
+#: code -> (HTTP status, message template)
+SERVICE_ERRORS: dict[str, tuple[int, str]] = {
+    "E090": (413, "the request body is over the limit of {limit} bytes"),
+    "E091": (413, "{count} reports given, over the limit of {limit} per request"),
+    "E092": (
+        401,
+        "this needs the API token: send the header 'Authorization: Bearer <token>' "
+        "(rashomon serve prints it at start; it reads it from $RASHOMON_API_TOKEN)",
+    ),
+    "E093": (401, "the API token is wrong"),
+    "E094": (404, "no job with id {id!r} (finished jobs are kept for {ttl} seconds)"),
+    "E095": (
+        429,
+        "{pending} analyses are already waiting or running, the most this server takes at "
+        "once; try again in a little while",
+    ),
+    "E096": (422, "{problem}"),
+    "E097": (400, "the request body is not valid {what} ({problem})"),
+    "E098": (404, "{method} {path}: there is nothing here"),
+    "E099": (500, "something went wrong inside rashomon ({reason}); the server log has more"),
+}
+
+# Library codes whose HTTP status is not that of their class.
+_STATUS_BY_CODE = {
+    "E004": 413,  # a report over the size limit
+    "E014": 413,
+    "E024": 413,
+    "E009": 422,  # a file that holds no article
+    "E010": 422,  # two reports with one id
+    "E011": 422,
+    "E012": 422,
+    "E040": 422,  # nothing to compare
+    "E042": 400,  # unknown output format
+    "E066": 422,
+}
+
+
+class ServiceError(HTTPException):
+    """An error of the service itself, with its code.
+
+    It is an :class:`HTTPException` so that FastAPI passes it through unchanged even when it is
+    raised while the request body is being read (the body size limit does that).
+    """
+
+    def __init__(self, code: str, *, status: int | None = None, **fields: Any) -> None:
+        default_status, template = SERVICE_ERRORS[code]
+        self.code = code
+        self.message = template.format(**fields)
+        self.fields = fields
+        super().__init__(status_code=status or default_status, detail=self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        return error_body(self.code, self.message)
+
+
+def error_body(code: str, message: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}}
+
+
+def status_for(exc: RashomonError) -> int:
+    """The HTTP status of a library error: 404 for what does not exist, 4xx for what the
+    client sent, 500 for what is wrong on the server (a model missing, the store failing)."""
+    if exc.code in _STATUS_BY_CODE:
+        return _STATUS_BY_CODE[exc.code]
+    if isinstance(exc, NotFoundError):
+        return 404
+    if isinstance(exc, (ConfigurationError, StorageError)):
+        return 500
+    if isinstance(exc, InputError):
+        return 400
+    return 400
