@@ -619,10 +619,9 @@ def describe_errors(errors: list[Any]) -> str:
 
 # -- errors --------------------------------------------------------------------------------------
 def _wants_html(request: Request) -> bool:
+    """Errors of the API are JSON; those of the site's pages are pages."""
     path = request.url.path
-    if path.startswith("/api/") or path == "/api" or path.startswith("/openapi"):
-        return False
-    return "text/html" in request.headers.get("accept", "") or not path.startswith("/api")
+    return not (path == "/api" or path.startswith(("/api/", "/openapi")))
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -148,12 +148,13 @@ class JobManager:
 
     def __init__(
         self, *, workers: int = 1, max_pending: int = 16, ttl: float = 3600.0,
-        max_kept: int = 256,
+        max_kept: int = 64, retry_after: float = 30.0,
     ) -> None:
         self.workers = max(1, workers)
         self.max_pending = max(1, max_pending)
         self.ttl = ttl
         self.max_kept = max_kept
+        self.retry_after = retry_after
         self._executor = ThreadPoolExecutor(
             max_workers=self.workers, thread_name_prefix="rashomon-job"
         )
@@ -167,16 +168,23 @@ class JobManager:
         self, kind: str, work: Work, *, key: str | None = None, meta: dict[str, Any] | None = None
     ) -> Job:
         """Queue ``work``; with ``key``, a job with that key still queued or running is
-        returned instead of starting another. Raises :class:`QueueFull` when the queue is full.
+        returned instead of starting another, and so is one that failed less than
+        ``retry_after`` seconds ago (a page that reloads itself until its job is over must not
+        start the same failing work again and again). Raises :class:`QueueFull` when the queue
+        is full.
         """
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job manager is shut down")
             self._purge()
             if key is not None:
-                running = self._by_key.get(key)
-                if running is not None and running.state in ("queued", "running"):
-                    return running
+                last = self._by_key.get(key)
+                if last is not None and (
+                    last.state in ("queued", "running")
+                    or (last.state == "failed"
+                        and time.time() - (last.finished or 0) < self.retry_after)
+                ):
+                    return last
             pending = sum(1 for j in self._jobs.values() if j.state in ("queued", "running"))
             if pending >= self.max_pending:
                 raise QueueFull(pending)

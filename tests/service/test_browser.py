@@ -127,6 +127,13 @@ def shot(page: Any, name: str, **kwargs: Any) -> Path:
     return path
 
 
+def scroll_to(page: Any, selector: str) -> None:
+    """Bring a section's top just under the sticky section tabs."""
+    page.evaluate("s => { const e = document.querySelector(s); window.scrollTo(0, "
+                  "e.getBoundingClientRect().top + window.scrollY - 60); }", selector)
+    page.wait_for_timeout(100)
+
+
 def no_sideways_scroll(page: Any) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"] + 1, f"the page is {width}px wide"
@@ -224,7 +231,7 @@ def test_the_founding_example_shows_gold_facts_as_such(site: Site, laptop: Any) 
     print(f"\ngold facts found with the gold status: {len(corroborated)} corroborated, "
           f"{len(single)} single-source (of {total})")
 
-    laptop.locator("#matrix").scroll_into_view_if_needed()
+    scroll_to(laptop, "#matrix")
     shot(laptop, "story-laptop-matrix")
     # the filter (CSS only) shows one kind at a time
     laptop.locator('label[for="mxf-single"]').click()
@@ -235,9 +242,9 @@ def test_the_founding_example_shows_gold_facts_as_such(site: Site, laptop: Any) 
     first_single = single[0][1]
     laptop.locator(f'tr[data-fact="{first_single.id}"] td.cell a').first.click()
     assert laptop.evaluate("location.hash").startswith(f"#ev-{first_single.id}-")
-    laptop.locator("#entities").scroll_into_view_if_needed()
+    scroll_to(laptop, "#entities")
     shot(laptop, "story-laptop-entities")
-    laptop.locator("#reports").scroll_into_view_if_needed()
+    scroll_to(laptop, "#reports")
     shot(laptop, "story-laptop-reports")
 
 
@@ -269,6 +276,18 @@ def test_hover_focus_and_tap_show_the_evidence(site: Site, laptop: Any, browser:
     laptop.keyboard.press("Escape")
     assert second.locator(".brief-text").get_attribute("aria-expanded") == "false"
 
+    # a highlighted passage names the facts it carries, linked to their rows
+    scroll_to(laptop, "#reports")
+    laptop.locator(".doc-text .seg.ev").first.click()
+    pop = laptop.locator(".rsh-pop")
+    pop.wait_for(state="visible")
+    assert "This passage carries" in pop.inner_text()
+    target = pop.locator("a").first.get_attribute("href")
+    assert target and target.startswith("#fact-") and laptop.locator(target).count() == 1
+    shot(laptop, "story-laptop-passage-facts")
+    laptop.keyboard.press("Escape")
+    assert laptop.locator(".rsh-pop").count() == 0
+
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
                                 device_scale_factor=2).new_page()
     try:
@@ -279,7 +298,7 @@ def test_hover_focus_and_tap_show_the_evidence(site: Site, laptop: Any, browser:
         first.locator(".brief-text").tap()
         first.locator(".evidence").wait_for(state="visible")
         shot(phone, "story-phone-brief-tap")
-        phone.locator("#matrix").scroll_into_view_if_needed()
+        scroll_to(phone, "#matrix")
         scroller = phone.locator(".mx-scroll")
         assert scroller.evaluate("e => getComputedStyle(e).overflowX") == "auto"
         shot(phone, "story-phone-matrix")

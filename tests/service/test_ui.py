@@ -243,3 +243,23 @@ def test_pages_work_for_a_remote_browser_with_the_token(app: Any) -> None:
 
         remote.post("/login", data={"token": TOKEN, "next": "/compare"})
         assert remote.get("/compare").status_code == 200
+
+
+def test_a_failing_story_shows_its_error_instead_of_retrying(corpus: Any) -> None:
+    reconciler = SentenceReconciler(fail=RuntimeError("the model is broken"))
+    app = make_app(corpus, reconciler)
+    with make_client(app) as client:
+        client.post("/api/articles/batch", headers=AUTH, json={"articles": [
+            article_json(1, FLOOD), article_json(2, FLOOD_B)]})
+        story_id = client.get("/api/stories").json()["stories"][0]["id"]
+        first = client.get(f"/stories/{story_id}")
+        found = re.search(r'data-job="([^"]+)"', first.text)
+        if found:  # still running when the page was made
+            assert wait_for_job(client, found.group(1))["state"] == "failed"
+        for _ in range(3):  # the reloading page sees the error, and starts nothing new
+            again = client.get(f"/stories/{story_id}")
+            assert again.status_code == 500
+            assert "E099" in again.text and "the model is broken" in again.text
+        api = client.get(f"/api/stories/{story_id}/comparison")
+        assert api.status_code == 500 and api.json()["error"]["code"] == "E099"
+        assert reconciler.calls == 1
