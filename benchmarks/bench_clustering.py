@@ -9,9 +9,11 @@ story of the article it copies. Each size runs in its own process so that peak m
 
 Reported per size: end-to-end articles/second and ms/article (overall, and the median over
 chunks of 1,000 articles), ms/article in the first and last tenth of the stream (whether cost
-grows with the index), the time per stage, peak resident memory, the time to add one new
-article to the finished index (median of 25), and the online B-cubed F1 against the
-generator's gold stories.
+grows with the index), CPU time per article (``process_time``: what one core costs, less
+sensitive than wall time to other work on the machine), the time per stage, peak resident
+memory (and its growth over the process with the generated corpus loaded: the indexes), the
+time to add one new article to the finished index (median of 25), and the online B-cubed F1
+against the generator's gold stories.
 
     python benchmarks/bench_clustering.py --data ../shared/data --sizes 1000,10000
     python benchmarks/bench_clustering.py --data ../shared/data            # 10,000 and 100,000
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -43,12 +46,21 @@ CHUNK = 1000
 PROBES = 25
 
 
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
+
+
 def run_size(n: int, data_dir: str, seed: int = 0) -> dict:
     seeds = load_seeds(data_dir)
     t0 = time.perf_counter()
     stream = list(generate(n + PROBES, data_dir, seed=seed, seeds=seeds))
     gen_seconds = time.perf_counter() - t0
     corpus, probes = stream[:n], stream[n:]
+    baseline_mb = _rss_mb()  # the process with the generated corpus in memory
     extractor = FeatureExtractor()
     dedup = NearDuplicateIndex()
     clusterer = StoryClusterer()
@@ -57,6 +69,7 @@ def run_size(n: int, data_dir: str, seed: int = 0) -> dict:
     chunk_times: list[float] = []
     duplicates = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     chunk_start = start
     for lo in range(0, n, BATCH):
         batch = [a for a, _ in corpus[lo : lo + BATCH]]
@@ -80,6 +93,7 @@ def run_size(n: int, data_dir: str, seed: int = 0) -> dict:
             chunk_times.append(now - chunk_start)
             chunk_start = now
     total = time.perf_counter() - start
+    cpu_total = time.process_time() - cpu_start
     # One new article at a time into the finished index.
     single = []
     for article, _ in probes:
@@ -98,11 +112,15 @@ def run_size(n: int, data_dir: str, seed: int = 0) -> dict:
         "size": n,
         "articles_per_s": n / total,
         "ms_per_article": 1000 * total / n,
+        "cpu_ms_per_article": 1000 * cpu_total / n,
+        "load_average": os.getloadavg()[0],
         "median_chunk_ms_per_article": statistics.median(per_chunk_ms) if per_chunk_ms else None,
         "first_tenth_ms": statistics.mean(per_chunk_ms[:tenth]) if per_chunk_ms else None,
         "last_tenth_ms": statistics.mean(per_chunk_ms[-tenth:]) if per_chunk_ms else None,
         "stage_ms_per_article": {k: 1000 * v / n for k, v in stage.items()},
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "baseline_rss_mb": baseline_mb,
+        "indexes_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - baseline_mb,
         "add_one_ms_median": 1000 * statistics.median(single),
         "duplicates": duplicates,
         "stories": len(set(pred)),
@@ -154,16 +172,20 @@ def main(argv: list[str] | None = None) -> int:
 def print_table(results: list[dict], header: bool = True) -> None:
     if header:
         print(
-            f"{'size':>8} {'art/s':>7} {'ms/art':>7} {'med ms':>7} {'1st10%':>7} {'last10%':>8}"
-            f" {'feat':>6} {'dedup':>6} {'clust':>6} {'peak MB':>8} {'add1 ms':>8} {'B3 F1':>6}"
+            f"{'size':>8} {'art/s':>7} {'ms/art':>7} {'cpu ms':>7} {'med ms':>7} {'1st10%':>7}"
+            f" {'last10%':>8}"
+            f" {'feat':>6} {'dedup':>6} {'clust':>6} {'peak MB':>8} {'idx MB':>7} {'add1 ms':>8}"
+            f" {'B3 F1':>6}"
         )
     for r in results:
         s = r["stage_ms_per_article"]
         print(
             f"{r['size']:>8} {r['articles_per_s']:>7.0f} {r['ms_per_article']:>7.2f}"
+            f" {r['cpu_ms_per_article']:>7.2f}"
             f" {r['median_chunk_ms_per_article'] or 0:>7.2f} {r['first_tenth_ms'] or 0:>7.2f}"
             f" {r['last_tenth_ms'] or 0:>8.2f} {s['features']:>6.2f} {s['dedup']:>6.2f}"
-            f" {s['cluster']:>6.2f} {r['peak_rss_mb']:>8.0f} {r['add_one_ms_median']:>8.2f}"
+            f" {s['cluster']:>6.2f} {r['peak_rss_mb']:>8.0f} {r['indexes_mb']:>7.0f}"
+            f" {r['add_one_ms_median']:>8.2f}"
             f" {r['bcubed']['f1']:>6.3f}",
             flush=True,
         )

@@ -4,7 +4,8 @@ Seeds are the real stories in the shared data (``../shared/data``): the ECB+, Ne
 events (full articles), the AllSides roundups (three leads per story), and single articles from
 FNC-1 and IndiaPoliceEvents. A synthetic story takes one seed and a start date; each of its
 articles rewrites one of the seed's articles the way outlets do: sentences dropped and
-reordered, another member's lead spliced in, numbers changed a little, and now and then an
+reordered, words dropped and swapped (so that a rewrite is not a near-duplicate), another
+member's lead spliced in, numbers changed a little, and now and then an
 exact or lightly edited wire copy of an earlier article of the same story. When a seed is used
 again for another story, every name and number in it is consistently replaced with others and
 it gets another date, like a second earthquake in another place and year (the ECB+ design), so
@@ -170,7 +171,17 @@ def _rewrite(rng: random.Random, title: str, body: str, lead_from: str | None) -
         other = _sentences(lead_from)
         if other:
             sents = [other[0], *sents[1:]]
-    text = " ".join(sents)
+    # Outlets reword what they take: drop a word here and there and swap neighbours, so that a
+    # rewrite shares the story's words but not its word sequences (it is not a wire copy).
+    words = []
+    for w in " ".join(sents).split(" "):
+        if rng.random() < 0.1:
+            continue
+        if words and rng.random() < 0.05:
+            words.insert(len(words) - 1, w)
+        else:
+            words.append(w)
+    text = " ".join(words)
     if rng.random() < 0.5:  # change a number a little, as updates do
         nums = list(_NUM.finditer(text))
         if nums:

@@ -95,6 +95,9 @@ class StoryClusterer:
         linkage: str = "centroid",
         size_penalty: float = 0.15,
         neighbour_ratio: float = 0.6,
+        recluster_min_direct: float = 0.08,
+        neighbour_cap: float = 0.5,
+        recluster_saturation: int | None = 20,
     ) -> None:
         if dim != SKETCH_DIM:
             raise ValueError(f"dim must be {SKETCH_DIM}, the dimension of the term sketch")
@@ -114,6 +117,9 @@ class StoryClusterer:
         self.linkage = linkage
         self.size_penalty = size_penalty
         self.neighbour_ratio = neighbour_ratio
+        self.recluster_min_direct = recluster_min_direct
+        self.neighbour_cap = neighbour_cap
+        self.recluster_saturation = recluster_saturation
         self._df = np.zeros(N_BUCKETS, dtype=np.int32)
         self._n_docs = 0
         self._scratch = np.zeros(N_BUCKETS, dtype=np.float32)
@@ -413,7 +419,7 @@ class StoryClusterer:
         rows, sims = self._knn(x, k)
         # Each article's neighbourhood: the neighbours at least ``neighbour_ratio`` as similar
         # as its nearest one, so that small stories are not swamped by a fixed k.
-        top = sims.max(axis=1, keepdims=True)
+        top = np.minimum(sims.max(axis=1, keepdims=True), self.neighbour_cap)
         sims = np.where(sims >= self.neighbour_ratio * top, sims, 0.0)
         r = np.repeat(np.arange(n), k)
         c = rows.ravel()
@@ -425,8 +431,14 @@ class StoryClusterer:
         a = (sp.diags(1.0 / norms) @ a).tocsr()
         s2 = (a @ a.T).tocoo()
         keep = (s2.row < s2.col) & (s2.data >= self.recluster_threshold / 4)
+        rows2, cols2, vals2 = s2.row[keep], s2.col[keep], s2.data[keep]
+        if self.recluster_min_direct > 0 and len(rows2):
+            # Sharing neighbours is not enough: the two articles must also be alike themselves.
+            direct = np.asarray(x[rows2].multiply(x[cols2]).sum(axis=1)).ravel()
+            ok = direct >= self.recluster_min_direct
+            rows2, cols2, vals2 = rows2[ok], cols2[ok], vals2[ok]
         return _average_linkage(
-            n, s2.row[keep], s2.col[keep], s2.data[keep], self.recluster_threshold
+            n, rows2, cols2, vals2, self.recluster_threshold, self.recluster_saturation
         )
 
     def recluster(self) -> dict[str, list[str]]:
@@ -498,6 +510,9 @@ class StoryClusterer:
             "recluster_threshold": self.recluster_threshold,
             "embedding_weight": self.embedding_weight,
             "linkage": self.linkage,
+            "recluster_saturation": self.recluster_saturation,
+            "neighbour_cap": self.neighbour_cap,
+            "recluster_min_direct": self.recluster_min_direct,
             "neighbour_ratio": self.neighbour_ratio,
             "size_penalty": self.size_penalty,
             "n_docs": self._n_docs,
@@ -549,6 +564,9 @@ class StoryClusterer:
             recluster_threshold=params["recluster_threshold"],
             embedding_weight=params["embedding_weight"],
             linkage=params.get("linkage", "centroid"),
+            recluster_saturation=params["recluster_saturation"],
+            neighbour_cap=params["neighbour_cap"],
+            recluster_min_direct=params["recluster_min_direct"],
             neighbour_ratio=params["neighbour_ratio"],
             size_penalty=params["size_penalty"],
         )
@@ -615,13 +633,28 @@ def _unpack(state, name: str) -> list[np.ndarray]:
 
 
 def _average_linkage(
-    n: int, rows: np.ndarray, cols: np.ndarray, sims: np.ndarray, threshold: float
+    n: int,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    sims: np.ndarray,
+    threshold: float,
+    saturation: int | None = None,
 ) -> np.ndarray:
     """Average-linkage agglomeration over a sparse similarity graph (missing pairs count 0).
 
     Merges the two clusters of highest average pairwise similarity while it is at least
     ``threshold``. Returns one label per node.
+
+    ``saturation``: with a k-nearest-neighbour graph, two halves of a story much larger than k
+    share few edges however alike they are, so the number of pairs averaged over is capped at
+    ``min(|A|, |B|) * min(max(|A|, |B|), saturation)``: plain average linkage for clusters up
+    to that size, and no penalty for being large beyond it.
     """
+
+    def pairs(x: int, y: int) -> float:
+        small, large = min(x, y), max(x, y)
+        return small * (large if saturation is None else min(large, saturation))
+
     links: list[dict[int, float]] = [{} for _ in range(n)]  # cluster -> {cluster: summed sim}
     for a, b, s in zip(rows.tolist(), cols.tolist(), sims.tolist(), strict=True):
         links[a][b] = links[a].get(b, 0.0) + s
@@ -636,7 +669,7 @@ def _average_linkage(
         if not (alive[a] and alive[b]):
             continue
         current = links[a].get(b)
-        if current is None or abs(current / (size[a] * size[b]) + neg) > 1e-9:
+        if current is None or abs(current / pairs(size[a], size[b]) + neg) > 1e-9:
             continue  # stale entry
         # merge the smaller cluster into the larger
         if len(links[a]) < len(links[b]):
@@ -653,7 +686,7 @@ def _average_linkage(
         links[b] = {}
         size[a] += size[b]
         for c, total in links[a].items():
-            avg = total / (size[a] * size[c])
+            avg = total / pairs(size[a], size[c])
             if avg >= threshold:
                 heapq.heappush(heap, (-avg, min(a, c), max(a, c)))
     labels = np.empty(n, dtype=np.int64)
