@@ -81,6 +81,10 @@ class StoryClusterer:
     shared-neighbour similarity at which :meth:`recluster` merges two clusters.
     """
 
+    #: up to this many articles, recluster() finds neighbours by exact sparse products;
+    #: beyond, with an HNSW index over the final-IDF sketches and exact rescoring.
+    exact_knn_limit = 20_000
+
     def __init__(
         self,
         *,
@@ -364,7 +368,7 @@ class StoryClusterer:
         rows = np.zeros((n, k), dtype=np.int64) - 1
         sims = np.zeros((n, k), dtype=np.float32)
         dates = np.asarray(self._art_date, dtype=np.int64)
-        if n <= 20_000:
+        if n <= self.exact_knn_limit:
             xt = x.T.tocsr()
             block = max(1, 4_000_000 // max(n, 1))
             for lo in range(0, n, block):
@@ -387,18 +391,29 @@ class StoryClusterer:
             vectors[i] = sketch(row.indices.astype(np.int32), row.data)
         index.add(np.arange(n), vectors)
         found = index.search(vectors, count=3 * k + 1)
-        for i in range(n):
-            cand = np.asarray(found.keys[i][: found.counts[i]], dtype=np.int64)
-            cand = cand[cand != i]
-            if len(cand) == 0:
-                continue
-            s = np.asarray(x[cand].multiply(x[i]).sum(axis=1)).ravel()
-            s = s[None, :]
-            self._mask_time(s, dates[i : i + 1], dates[cand])
-            s = s[0]
-            top = np.argsort(-s)[:k]
-            rows[i, : len(top)] = cand[top]
-            sims[i, : len(top)] = s[top]
+        keys = np.asarray(found.keys, dtype=np.int64)
+        valid = np.arange(keys.shape[1])[None, :] < np.asarray(found.counts)[:, None]
+        keys = np.where(valid & (keys != np.arange(n)[:, None]), keys, -1)
+        width = keys.shape[1]
+        block = max(1, 200_000 // width)
+        for lo in range(0, n, block):
+            hi = min(n, lo + block)
+            cand = keys[lo:hi]
+            left = np.repeat(np.arange(lo, hi), width)
+            right = cand.ravel()
+            ok = right >= 0
+            s = np.full(left.shape, -1.0, dtype=np.float32)
+            if ok.any():
+                s[ok] = np.asarray(x[left[ok]].multiply(x[right[ok]]).sum(axis=1)).ravel()
+                dl, dr = dates[left[ok]], dates[right[ok]]
+                far = (dl > 0) & (dr > 0) & (np.abs(dl - dr) > self.time_window_days)
+                s[np.flatnonzero(ok)[far]] = -1.0
+            s = s.reshape(hi - lo, width)
+            top = np.argsort(-s, axis=1)[:, :k]
+            top_s = np.take_along_axis(s, top, axis=1)
+            top_c = np.take_along_axis(cand, top, axis=1)
+            rows[lo:hi, : top.shape[1]] = np.where(top_s > -1.0, top_c, -1)
+            sims[lo:hi, : top.shape[1]] = np.where(top_s > -1.0, top_s, 0.0)
         return rows, sims
 
     def _mask_time(self, s: np.ndarray, row_dates: np.ndarray, col_dates: np.ndarray) -> None:

@@ -218,3 +218,14 @@ def test_embeddings_are_optional_features(embedder):
     assert np.allclose(restored.embedding, features[0].embedding)
     # By default the clusterer scores with the lexical terms only (embedding_weight=0).
     assert StoryClusterer().add_many(features) == ["s000001"] * 4 + ["s000002"] * 4
+
+
+def test_recluster_with_approximate_neighbours_matches_exact(shared_data):
+    articles, _ = newswcl50(shared_data)
+    features = FeatureExtractor().extract(articles)
+    exact = StoryClusterer()
+    exact.add_many(features)
+    approximate = StoryClusterer()
+    approximate.exact_knn_limit = 0  # the path taken beyond 20,000 articles
+    approximate.add_many(features)
+    assert approximate.recluster() == exact.recluster()
