@@ -55,6 +55,7 @@ from rashomon.pipeline.facts import (
     alignment_text,
     extract_facts,
     is_content,
+    negation_parity,
     resolve_pronouns,
 )
 from rashomon.pipeline.measures import measure
@@ -166,6 +167,7 @@ class Reconciler:
         with timer.stage("entities"):
             entity_index = resolve(parsed)
             names = {e.id: e.name for e in entity_index.entities}
+            entity_documents = {e.id: set(e.documents) for e in entity_index.entities}
             entity_kind = {e.id: e.kind for e in entity_index.entities}
         with timer.stage("facts"):
             views_by_doc: list[list[FactView]] = []
@@ -196,7 +198,7 @@ class Reconciler:
         with timer.stage("compare"):
             part_vectors = self._part_vectors(groups, part_terms)
             facts_out, contradictions, fact_sentence = self._label(
-                groups, infos, part_terms, names, part_vectors
+                groups, infos, part_terms, names, part_vectors, entity_documents
             )
         with timer.stage("quotes"):
             name_to_entity = {}
@@ -279,7 +281,17 @@ class Reconciler:
             e = token_entity.get(t)
             if e is not None and e not in roles:
                 roles[e] = (entity_kind.get(e, "other"), role_of(doc[t], draft.head))
-        info = ViewInfo(fact.quantities, fact.times, roles, fact.negated, fact.predicate)
+        sent = doc[min(own)].sent
+        info = ViewInfo(
+            fact.quantities, fact.times, roles, fact.negated, fact.predicate,
+            negation_parity(own_set, doc),
+            # Names in the sentence that play a part (not "U.S." in "U.S. President Trump").
+            frozenset(
+                e for t in range(sent.start, sent.end)
+                if (e := token_entity.get(t)) and role_of(doc[t], draft.head) != "compound"
+                and doc[t].dep_ not in ("compound", "amod", "nmod")
+            ),
+        )
         parts = []
         for span in fact.parts:
             sp = doc.char_span(
@@ -314,6 +326,7 @@ class Reconciler:
         part_terms: dict[int, list[tuple[Span, set[str]]]],
         names: dict[str, str],
         part_vectors: dict[tuple[int, int], Any] | None = None,
+        entity_documents: dict[str, set[str]] | None = None,
     ) -> tuple[list[StoryFact], list[Contradiction], dict[str, list[tuple[str, int]]]]:
         facts: list[StoryFact] = []
         contradictions: list[Contradiction] = []
@@ -342,7 +355,9 @@ class Reconciler:
                 for i, a in enumerate(members)
                 for b in members[i + 1 :]
             }
-            conflicts: list[Conflict] = group_conflicts(group, infos, sims, antonyms, names)
+            conflicts: list[Conflict] = group_conflicts(
+                group, infos, sims, antonyms, names, entity_documents
+            )
             details: list[Detail] = group_details(group, part_terms, infos, part_vectors)
             status = "contradicted" if conflicts else "corroborated"
             statement = self._statement(members)

@@ -34,9 +34,22 @@ APPROX_TOLERANCE = 0.15
 PART_COVERAGE = 0.5
 # ... or whose wording is this close (cosine) to the other fact or one of its parts.
 PART_PARAPHRASE = 0.7
-# A name swap is only a contradiction when the rest of the two facts agrees this closely.
-NAME_SWAP_SIMILARITY = 0.6
-NEGATION_SIMILARITY = 0.6
+# Typed checks fire only between facts that say the same thing otherwise: their embeddings this
+# close, and this share of their words other than names in common (a name swap or a negation
+# needs more, since two different events often share a number of people and places).
+SAME_FACT_SIMILARITY = 0.65
+SAME_FACT_AGREEMENT = 0.3
+NAME_SWAP_SIMILARITY = 0.72
+SAME_WORDS_AGREEMENT = 0.8  # facts this alike in their other words ...
+SAME_WORDS_SIMILARITY = 0.5  # ... need only this much embedding similarity
+NAME_SWAP_AGREEMENT = 0.5
+NEGATION_SIMILARITY = 0.7
+NEGATION_AGREEMENT = 0.5
+
+RELATIONAL_WORDS = frozenset(
+    "before after up down in out on off over under above below inside outside into onto from to "
+    "since until during".split()
+)
 
 KIND_LABEL = {"person": "person", "place": "place", "organization": "organization"}
 
@@ -63,6 +76,8 @@ class ViewInfo:
     entities: dict[str, tuple[str, str]]  # entity id -> (kind, role)
     negated: bool
     predicate: str
+    negation_parity: int = 0  # negations anywhere in the fact's words, modulo 2
+    sentence_entities: frozenset[str] = frozenset()  # entities named in the fact's sentence
 
 
 def _same_number(a: Quantity, b: Quantity) -> bool:
@@ -116,15 +131,45 @@ def date_conflict(a: ViewInfo, b: ViewInfo) -> tuple[TimeMention, TimeMention] |
     return None
 
 
-def name_conflict(a: ViewInfo, b: ViewInfo) -> tuple[str, str, str] | None:
-    """(kind, entity of a, entity of b) when a name in one role is replaced by another."""
+def name_conflict(
+    a: ViewInfo, b: ViewInfo, names: dict[str, str] | None = None, *, same_words: bool = False
+) -> tuple[str, str, str] | None:
+    """(kind, entity of a, entity of b) when a name in one role is replaced by another.
+
+    With ``same_words`` (the two facts share all their other words), the roles need not match
+    — the parser often labels a dateline or a parenthesis differently in two wordings — as long
+    as each fact has a single unmatched name of that kind."""
     only_a = {e: v for e, v in a.entities.items() if e not in b.entities}
     only_b = {e: v for e, v in b.entities.items() if e not in a.entities}
     for ea, (kind_a, role_a) in only_a.items():
         for eb, (kind_b, role_b) in only_b.items():
-            if kind_a == kind_b and role_a == role_b and kind_a in KIND_LABEL:
-                return KIND_LABEL[kind_a], ea, eb
+            if kind_a != kind_b or kind_a not in KIND_LABEL:
+                continue
+            single = (
+                sum(k == kind_a for k, _ in only_a.values()) == 1
+                and sum(k == kind_b for k, _ in only_b.values()) == 1
+            )
+            # "in the Oval Office" / "at the White House": different prepositions, a place
+            # within a place, not a contradiction.
+            both_prepositional = role_a.startswith("prep:") and role_b.startswith("prep:")
+            if role_a != role_b and (both_prepositional or not (same_words and single)):
+                continue
+            if names and _related_names(names.get(ea, ea), names.get(eb, eb)):
+                continue
+            return KIND_LABEL[kind_a], ea, eb
     return None
+
+
+def _related_names(a: str, b: str) -> bool:
+    """Names that may well denote the same actor: one holds a word of the other ("Democratic
+    National Committee" / "Democratic Party") or is its acronym ("CIA")."""
+    wa = {w.lower() for w in a.replace("-", " ").split() if len(w) > 2}
+    wb = {w.lower() for w in b.replace("-", " ").split() if len(w) > 2}
+    if wa & wb:
+        return True
+    def initials(words: str) -> str:
+        return "".join(w[0] for w in words.split() if w[:1].isupper())
+    return a.replace(".", "") == initials(b) or b.replace(".", "") == initials(a)
 
 
 def role_of(tok: Token, head: int) -> str:
@@ -205,6 +250,15 @@ def group_details(
     return details
 
 
+def agreement(a: FactView, b: FactView) -> float:
+    """Jaccard overlap of the two facts' terms other than names."""
+    ta = {t for t in a.terms if not t.startswith("@")}
+    tb = {t for t in b.terms if not t.startswith("@")}
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / len(ta | tb)
+
+
 def find_conflict(
     a: FactView,
     b: FactView,
@@ -213,9 +267,16 @@ def find_conflict(
     similarity: float,
     antonyms: set[frozenset[str]] | None = None,
     entity_names: dict[str, str] | None = None,
+    entity_documents: dict[str, set[str]] | None = None,
 ) -> Conflict | None:
     """The first typed contradiction between two aligned facts, or None."""
     names = entity_names or {}
+    agree = agreement(a, b)
+    # When every other word is shared, a changed name or number alone moves the embeddings.
+    same_words = agree >= SAME_WORDS_AGREEMENT
+    floor = SAME_WORDS_SIMILARITY if same_words else SAME_FACT_SIMILARITY
+    if similarity < floor or agree < SAME_FACT_AGREEMENT:
+        return None
     pair = number_conflict(ia, ib)
     if pair is not None:
         x, y = pair
@@ -228,20 +289,40 @@ def find_conflict(
         return Conflict(
             "date", a, b, f"{x.span.text!r} against {y.span.text!r}", [x.span], [y.span]
         )
-    swap = name_conflict(ia, ib)
-    if swap is not None and similarity >= NAME_SWAP_SIMILARITY:
+    swap = name_conflict(ia, ib, names, same_words=same_words)
+    if swap is not None:
+        # A report whose sentence names the other's actor too is telling of two actors, not
+        # contradicting ("Boyd, an assistant to Boente, wrote" / "Boyd wrote").
+        _, ea, eb = swap
+        if eb in ia.sentence_entities or ea in ib.sentence_entities:
+            swap = None
+    name_floor = SAME_WORDS_SIMILARITY if same_words else NAME_SWAP_SIMILARITY
+    if swap is not None and similarity >= name_floor and agree >= NAME_SWAP_AGREEMENT:
         kind, ea, eb = swap
         return Conflict(
             kind, a, b, f"{names.get(ea, ea)} against {names.get(eb, eb)}",
             list(a.fact.spans), list(b.fact.spans),
         )
-    if ia.negated != ib.negated and similarity >= NEGATION_SIMILARITY:
+    # Both the predicate's own negation and the count of negations in the words must differ,
+    # so that a parser hanging a "not" elsewhere in one wording is no contradiction.
+    if (
+        ia.negated != ib.negated
+        and ia.negation_parity != ib.negation_parity
+        and similarity >= NEGATION_SIMILARITY
+        and agree >= NEGATION_AGREEMENT
+    ):
         neg, pos = ("first", "second") if ia.negated else ("second", "first")
         return Conflict(
             "negation", a, b, f"the {neg} report denies what the {pos} asserts",
             list(a.fact.spans), list(b.fact.spans),
         )
-    if antonyms and frozenset((ia.predicate, ib.predicate)) in antonyms:
+    if (
+        antonyms
+        and frozenset((ia.predicate, ib.predicate)) in antonyms
+        # "before losing a primary" / "after losing the primary": prepositions relate the fact
+        # to different anchors, so opposite prepositions are no opposite claims.
+        and not {ia.predicate, ib.predicate} & RELATIONAL_WORDS
+    ):
         return Conflict(
             "other", a, b, f"{ia.predicate!r} against {ib.predicate!r}",
             list(a.fact.spans), list(b.fact.spans), 0.8,
@@ -255,13 +336,16 @@ def group_conflicts(
     similarity: dict[tuple[int, int], float],
     antonyms: set[frozenset[str]] | None = None,
     entity_names: dict[str, str] | None = None,
+    entity_documents: dict[str, set[str]] | None = None,
 ) -> list[Conflict]:
     out: list[Conflict] = []
     members: Sequence[FactView] = group.members
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
             sim = similarity.get((id(a), id(b)), similarity.get((id(b), id(a)), 0.0))
-            c = find_conflict(a, b, infos[id(a)], infos[id(b)], sim, antonyms, entity_names)
+            c = find_conflict(
+                a, b, infos[id(a)], infos[id(b)], sim, antonyms, entity_names, entity_documents
+            )
             if c is not None:
                 out.append(c)
     return out

@@ -83,6 +83,11 @@ def _trim(ent: SpacySpan) -> tuple[int, int]:
     doc = ent.doc
     while start < end and doc[start].lower_ in _TRIM_LEADING:
         start += 1
+    # A person's name is made of proper nouns: "Following Romney" in a headline is "Romney".
+    while ent.label_ == "PERSON" and end - start > 1 and doc[start].pos_ not in ("PROPN",) and (
+        doc[start].tag_ not in ("NNP", "NNPS")
+    ):
+        start += 1
     while end > start and (doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct):
         end -= 1
     return start, end
@@ -156,6 +161,13 @@ def _merged_entities(doc) -> list[SpacySpan]:
     return merged
 
 
+def name_key(surface: str) -> str:
+    """A folded name for matching: "Kim Jong - un", "Kim Jong-un" and "Kim Jong Un" agree."""
+    text = re.sub(r"\s*-\s*", " ", fold(surface))
+    text = re.sub(r"[.’'`]", "", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
 def _place_key(surface: str) -> str | None:
     aliases, _ = places()
     return aliases.get(fold(surface))
@@ -175,7 +187,7 @@ def find_mentions(pd: ParsedDoc, doc_index: int) -> list[RawMention]:
         if start >= end:
             continue
         surface = doc[start:end].text
-        key = fold(surface)
+        key = name_key(surface)
         if kind == "group":
             country = demonyms.get(key)
             if country is None:
@@ -260,6 +272,16 @@ class _Cluster:
         return self.kind_votes.most_common(1)[0][0]  # type: ignore[return-value]
 
 
+def _dominant(keys: set[str], clusters: dict[str, _Cluster]) -> str | None:
+    """The full name a lone surname stands for: the only one, or one used at least twice as
+    often as every other full name with that surname."""
+    ranked = sorted(keys, key=lambda k: -len(clusters[k].mentions))
+    if len(ranked) == 1:
+        return ranked[0]
+    first, second = (len(clusters[k].mentions) for k in ranked[:2])
+    return ranked[0] if first >= 2 * second else None
+
+
 def _surname(key: str) -> str:
     return key.split()[-1] if key else key
 
@@ -276,21 +298,40 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
     for m in named:
         clusters.setdefault(m.key, _Cluster()).add(m)
 
-    # 2. Join one-word person names to the full name with that surname (or first name).
+    # 2a. Join full names that differ only by middle names or initials ("Stephen E. Boyd").
+    by_ends: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for k, c in clusters.items():
+        parts = k.split()
+        if c.kind == "person" and len(parts) >= 2:
+            by_ends[(parts[0], parts[-1])].append(k)
+    for keys in by_ends.values():
+        if len(keys) < 2:
+            continue
+        target = max(keys, key=lambda k: (len(clusters[k].mentions), len(k)))
+        for k in keys:
+            if k != target:
+                for m in clusters[k].mentions:
+                    clusters[target].add(m)
+                del clusters[k]
+
+    # 2b. Join one-word person names to the full name with that surname (or first name).
     person_keys = [k for k, c in clusters.items() if c.kind == "person"]
     full_by_part: dict[str, set[str]] = defaultdict(set)
+    full_by_first: dict[str, set[str]] = defaultdict(set)
     for k in person_keys:
         parts = k.split()
         if len(parts) > 1:
             full_by_part[parts[-1]].add(k)
+            full_by_first[parts[0]].add(k)
     for k in list(clusters):
         c = clusters.get(k)
         if c is None or " " in k:
             continue
-        fulls = full_by_part.get(k)
+        # Surnames come last in most names and first in some ("Kim" of "Kim Jong Un").
+        fulls = full_by_part.get(k) or full_by_first.get(k)
         # The recogniser often mislabels a lone surname; a known place name is never joined.
-        if fulls and len(fulls) == 1 and _place_key(k) is None:
-            (target,) = fulls
+        target = _dominant(fulls, clusters) if fulls else None
+        if target is not None and _place_key(k) is None:
             if target != k:
                 for m in c.mentions:
                     clusters[target].add(m)
@@ -311,7 +352,7 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
         for tok in pd.doc:
             if tok.i in covered[i] or not (tok.is_title or tok.is_upper) or len(tok.text) < 2:
                 continue
-            k = by_token_key.get(fold(tok.text))
+            k = by_token_key.get(name_key(tok.text))
             if k is None or (tok.is_sent_start and tok.lower_ in ("the", "a")):
                 continue
             cl = clusters[k]
@@ -333,7 +374,9 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
                 continue
             mods = {fold(demonyms.get(x, x)) for x in m.modifiers} | set(m.modifiers)
             mods = {x.removesuffix("’s").removesuffix("'s") for x in mods}
-            if m.modifiers and not (mods & words):
+            # Every modifier must fit the title: "the Colombian president" fits "Colombian
+            # President", "the assistant attorney general" does not fit "acting attorney general".
+            if not mods <= words:
                 continue
             score = len(c.mentions)
             if best is None or score > best[0]:

@@ -33,6 +33,7 @@ from rashomon.pipeline.annotate import ParsedDoc
 from rashomon.pipeline.lexicon import (
     HEDGES,
     NEGATIONS,
+    NEGATIVE_PREDICATES,
     NOUN_ONLY_PREPOSITIONS,
     SPEECH_VERBS,
     SPLIT_PREPOSITIONS,
@@ -409,15 +410,35 @@ def _modality(head: Token, tokens: set[int], doc: Doc) -> str:
     return "asserted"
 
 
-def _negated(head: Token) -> bool:
-    """True when the predicate itself is negated ("did not meet", "never met")."""
-    for child in head.children:
-        if child.dep_ == "neg" or (child.lower_ in NEGATIONS and child.dep_ in ("advmod", "det")):
-            return True
-    # "is set to meet" / "expected to focus": negation may sit on the governing verb.
-    if head.dep_ == "xcomp":
-        return _negated(head.head)
-    return False
+def _negates(t: Token) -> bool:
+    """Whether a word negates the verb or clause it hangs from."""
+    if t.dep_ == "neg":
+        return True
+    if t.lower_ in NEGATIONS and t.dep_ in ("det", "advmod", "preconj", "cc"):
+        return True
+    # "denied that his campaign colluded", "declined to predict".
+    return t.lemma_.lower() in NEGATIVE_PREDICATES and any(
+        c.dep_ in ("xcomp", "ccomp") for c in t.children
+    )
+
+
+def _negated(head: Token, tokens: set[int]) -> bool:
+    """Whether the predicate of the fact is negated: "did not meet", "never met", "nor did he
+    give", "declined to predict", "denied that ...", or "is not set to meet"."""
+    doc = head.doc
+    count = int(_negates(head))
+    count += sum(1 for c in head.children if c.i in tokens and c.i != head.i and _negates(c))
+    first = min(tokens)
+    if doc[first].lower_ == "nor" or (first > 0 and doc[first - 1].lower_ == "nor"):
+        count += 1
+    if head.dep_ == "xcomp" and head.head.i not in tokens:
+        count += int(_negates(head.head)) + sum(1 for c in head.head.children if c.dep_ == "neg")
+    return count % 2 == 1
+
+
+def negation_parity(tokens: set[int], doc) -> int:
+    """How many negations the fact's words hold, modulo 2, wherever the parser hung them."""
+    return sum(1 for i in tokens if _negates(doc[i])) % 2
 
 
 def _attribution(head: Token) -> Token | None:
@@ -548,7 +569,7 @@ def extract_facts(
                 statement=statement,
                 spans=spans,
                 predicate=head.lemma_.lower(),
-                negated=_negated(head),
+                negated=_negated(head, draft.tokens),
                 modality=_modality(head, draft.tokens, doc),
                 attribution=_text(_trim_edges(sorted(speaker.subtree, key=lambda t: t.i)))
                 if speaker is not None and speaker.pos_ in ("NOUN", "PROPN")

@@ -53,8 +53,11 @@ HEDGES = frozenset(
     """.split()
 )
 
+# Verbs that negate the action they govern: "declined to predict" = "would not predict".
+NEGATIVE_PREDICATES = frozenset("decline refuse fail neglect omit deny".split())
+
 # Words that make a clause negative when they attach to its predicate.
-NEGATIONS = frozenset("not n't never no neither nor none nobody nothing without".split())
+NEGATIONS = frozenset("not n't n’t never no neither nor none nobody nothing".split())
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = (

@@ -23,13 +23,14 @@ def q(value, unit, approx=False):
 
 
 def info(quantities=(), times=(), entities=None, negated=False, predicate="deploy"):
-    return ViewInfo(list(quantities), list(times), dict(entities or {}), negated, predicate)
+    return ViewInfo(list(quantities), list(times), dict(entities or {}), negated, predicate,
+                    int(negated))
 
 
-def view(doc=0):
+def view(doc=0, terms=("council", "approve", "budget", "monday")):
     fact = Fact(id=f"f{doc}", document=f"d{doc}", sentence=0, statement="s",
                 spans=[span("s", doc=f"d{doc}")])
-    return FactView(fact, doc, {0}, set(), np.ones(2) / np.sqrt(2))
+    return FactView(fact, doc, {0}, set(terms), np.ones(2) / np.sqrt(2))
 
 
 def test_numbers_of_the_same_thing_conflict_across_synonyms():
@@ -77,6 +78,25 @@ def test_negation_conflicts_only_when_the_facts_agree_otherwise():
     neg, pos = info(negated=True), info(negated=False)
     assert find_conflict(a, b, neg, pos, similarity=0.9).kind == "negation"
     assert find_conflict(a, b, neg, pos, similarity=0.3) is None
+    unrelated = view(1, terms=("storm", "flood", "river"))
+    assert find_conflict(a, unrelated, neg, pos, similarity=0.9) is None
+
+
+def test_a_negation_the_parser_hung_elsewhere_is_no_contradiction():
+    a, b = view(0), view(1)
+    head_negated_only = ViewInfo([], [], {}, True, "favor", 1)
+    negated_elsewhere = ViewInfo([], [], {}, False, "favor", 1)
+    assert find_conflict(a, b, head_negated_only, negated_elsewhere, 0.9) is None
+
+
+def test_a_name_the_other_sentence_also_uses_is_no_swap():
+    a, b = view(0), view(1)
+    ia = info(entities={"E2": ("person", "nsubj")})
+    ib = info(entities={"E3": ("person", "nsubj")})
+    assert find_conflict(a, b, ia, ib, 0.9).kind == "person"
+    ib_both = ViewInfo([], [], {"E3": ("person", "nsubj")}, False, "deploy", 0,
+                       frozenset({"E2", "E3"}))
+    assert find_conflict(a, b, ia, ib_both, 0.9) is None
 
 
 def test_antonym_predicates_conflict():
