@@ -139,6 +139,15 @@ def _number_value(tok: str) -> float | None:
     return None
 
 
+def _unit(word: str) -> str:
+    """A crude singular: ``people`` and ``person`` stay apart, ``pirates`` -> ``pirate``."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
 def _is_name(tok: str, position: int) -> bool:
     return (
         position > 0
@@ -153,14 +162,27 @@ def _is_name(tok: str, position: int) -> bool:
 class _Side:
     """What the features need to know about one text, computed once per distinct text."""
 
-    __slots__ = ("content", "hedge", "lower", "months", "names", "negations", "numbers", "refute",
-                 "tokens", "weekdays", "years")  # fmt: skip
+    __slots__ = ("content", "counted", "hedge", "lower", "months", "names", "negations", "numbers",
+                 "refute", "tokens", "weekdays", "years")  # fmt: skip
 
     def __init__(self, text: str) -> None:
         toks = _tokens(text)
         self.tokens = toks
         self.lower = [t.lower() for t in toks]
         self.numbers = {v for t in toks if (v := _number_value(t)) is not None}
+        # What each number counts: the next word that is not a number or a scale word.
+        self.counted: dict[str, set[float]] = {}
+        for i, t in enumerate(toks):
+            value = _number_value(t)
+            if value is None:
+                continue
+            for nxt in toks[i + 1 : i + 4]:
+                low = nxt.lower()
+                if low in ("million", "billion", "thousand", "hundred", "-", "of"):
+                    continue
+                if nxt.isalpha() and low not in _STOP:
+                    self.counted.setdefault(_unit(low), set()).add(value)
+                break
         self.years = {t for t in toks if _is_year(t)}
         self.weekdays = {t for t in self.lower if t in _WEEKDAYS}
         self.months = {t[:3] for t in self.lower if t in _MONTHS}
@@ -179,7 +201,8 @@ def _mismatch(a: set, b: set) -> float:
 
 
 LEXICAL_FEATURES: tuple[str, ...] = (
-    "num_both", "num_one_side", "num_mismatch", "num_b_new", "num_a_new",
+    "num_both", "num_one_side", "num_mismatch", "num_b_new", "num_a_new", "num_same_unit_differ",
+    "num_same_unit_agree",
     "diff_replace_number", "year_mismatch", "weekday_mismatch", "month_mismatch",
     "diff_replace_date", "date_one_side", "names_b_new", "names_a_new", "name_mismatch",
     "diff_replace_name", "neg_a", "neg_b", "neg_parity", "diff_neg_change", "antonym",
@@ -209,6 +232,9 @@ def lexical_features(a: _Side, b: _Side, cosine: float) -> list[float]:
     f.append(_mismatch(a.numbers, b.numbers))
     f.append(min(len(b.numbers - a.numbers), 3) / 3 if a.numbers else 0.0)
     f.append(min(len(a.numbers - b.numbers), 3) / 3 if b.numbers else 0.0)
+    shared_units = a.counted.keys() & b.counted.keys()
+    f.append(float(any(not a.counted[u] & b.counted[u] for u in shared_units)))
+    f.append(float(any(a.counted[u] & b.counted[u] for u in shared_units)))
     # Alignment of the two token sequences
     matcher = difflib.SequenceMatcher(None, a.lower, b.lower, autojunk=False)
     counts = {"number": 0, "date": 0, "name": 0, "antonym": 0, "other": 0}
@@ -373,6 +399,7 @@ class LearnedJudge:
         self._order = [labels.index(lbl) for lbl in LABELS]
         self.featurizer = PairFeaturizer(embedder, self.meta.get("embedding", "diff-prod"))
         self.name = str(self.meta.get("name", "rashomon-learned-judge"))
+        self.temperature = float(self.meta.get("temperature", 1.0))
         self.batch_size = batch_size
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
@@ -382,7 +409,7 @@ class LearnedJudge:
             h = h @ w + b
             if k < len(self.layers) - 1:
                 h = np.maximum(h, 0.0)
-        return _softmax(h)[:, self._order]
+        return _softmax(h / self.temperature)[:, self._order]
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:

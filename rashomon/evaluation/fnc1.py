@@ -257,6 +257,25 @@ def decide_stance(*, p_contradiction: float, p_entailment: float, refute_top: in
     return "discuss"
 
 
+def _cues_only(*, refute_top: int, refute_lead: int, refute_headline: int, **_: Any) -> str:
+    return "disagree" if refute_headline == 0 and (refute_top or refute_lead) else "discuss"
+
+
+def _judge_only(*, p_contradiction: float, p_entailment: float, hedge_top: int, **_: Any) -> str:
+    if p_contradiction > 0.5 and p_contradiction > p_entailment:
+        return "disagree"
+    return "agree" if p_entailment > 0.5 and hedge_top == 0 else "discuss"
+
+
+# Parts of decide_stance alone, on the same evidence: a diagnostic of what each part contributes
+# on FNC-1, printed beside the result. None of them is chosen as the system by its FNC-1 score.
+ABLATIONS: dict[str, Any] = {
+    "refuting cues only (no judge)": _cues_only,
+    "judge only (no cues)": _judge_only,
+    "all discuss": lambda **_: "discuss",
+}
+
+
 def run(data_dir: str | Path, limit: int | None = None, *, embedder: Any = None,
         judge: Any = None, log: Any = None) -> dict[str, Any]:  # fmt: skip
     """Run the evaluation; returns the figures (and prints nothing unless ``log`` is given)."""
@@ -311,26 +330,41 @@ def run(data_dir: str | Path, limit: int | None = None, *, embedder: Any = None,
     lead_cues = {b: (sum(count_cues(s, "refuting") for s in body_sents[b][:LEAD_SENTENCES]),
                      sum(count_cues(s, "hedging") for s in body_sents[b][:LEAD_SENTENCES]))
                  for b in body_ids}  # fmt: skip
-    pred = []
-    for p, is_rel, top in zip(pairs, related, tops, strict=True):
+    pred, details = [], []
+    for p, is_rel, top, p_rel in zip(pairs, related, tops, p_related, strict=True):
         if not is_rel:
             pred.append("unrelated")
+            details.append({"p_related": float(p_rel)})
             continue
         b, head = str(p["body_id"]), p["headline"]
         rows = probs[[judge_pairs[(body_sents[b][k], head)] for k in top]]
         sents = [body_sents[b][k] for k in top]
-        pred.append(decide_stance(
-            p_contradiction=float(rows[:, c].max()),
-            p_entailment=float(rows[:, e].max()),
-            refute_top=sum(count_cues(s, "refuting") for s in sents),
-            refute_lead=lead_cues[b][0],
-            refute_headline=count_cues(head, "refuting"),
-            hedge_top=sum(count_cues(s, "hedging") for s in sents),
-            hedge_lead=lead_cues[b][1],
-        ))  # fmt: skip
+        evidence = {
+            "p_contradiction": float(rows[:, c].max()),
+            "p_entailment": float(rows[:, e].max()),
+            "refute_top": sum(count_cues(s, "refuting") for s in sents),
+            "refute_lead": lead_cues[b][0],
+            "refute_headline": count_cues(head, "refuting"),
+            "hedge_top": sum(count_cues(s, "hedging") for s in sents),
+            "hedge_lead": lead_cues[b][1],
+        }
+        pred.append(decide_stance(**evidence))
+        details.append({"p_related": float(p_rel), **evidence})
     timings["total"] = time.perf_counter() - t0
     result = summarize(gold, pred)
+    ablations = {}
+    for name, rule in ABLATIONS.items():
+        alt = ["unrelated" if p == "unrelated" else rule(**{k: v for k, v in d.items()
+                                                          if k != "p_related"})
+               for p, d in zip(pred, details, strict=True)]  # fmt: skip
+        alt_summary = summarize(gold, alt)
+        ablations[name] = {
+            "relative_score": alt_summary["relative_score"],
+            "disagree_recall": alt_summary["disagree_recall"],
+            "disagree_precision": alt_summary["per_class"]["disagree"]["precision"],
+        }
     result.update(
+        ablations=ablations,
         baselines=baselines(gold, list(related)),
         relatedness_model=rel,
         judge=getattr(judge, "name", type(judge).__name__),
@@ -338,6 +372,7 @@ def run(data_dir: str | Path, limit: int | None = None, *, embedder: Any = None,
         timings={k: round(v, 2) for k, v in timings.items()},
         best_published=BEST_PUBLISHED,
         predictions=pred,
+        details=details,
     )
     if log:
         log(format_result(result))
@@ -366,6 +401,10 @@ def format_result(r: dict[str, Any]) -> str:
     lines += ["", "baselines (relative score, %):"]
     for name, value in r["baselines"].items():
         lines.append(f"  {name:36}{value:7.2f}")
+    lines += ["", "ablations on the same evidence (diagnostic, not tuned):"]
+    for name, a in r.get("ablations", {}).items():
+        lines.append(f"  {name:36}relative {a['relative_score']:6.2f}%  disagree recall "
+                     f"{a['disagree_recall']:.3f}, precision {a['disagree_precision']:.3f}")
     lines.append(f"timings (s): {r['timings']}")
     return "\n".join(lines)
 
@@ -379,7 +418,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     result = run(args.data, args.limit, log=print)
     if args.json:
-        out = {k: v for k, v in result.items() if k != "predictions"}
+        out = {k: v for k, v in result.items() if k not in ("predictions", "details")}
         Path(args.json).write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     return 0
 

@@ -725,20 +725,25 @@ def make_pairs(
     rng: random.Random,
     *,
     kinds_per_sentence: int = 2,
+    other_story_rate: float = 0.3,
     embedder: Any = None,
 ) -> list[Pair]:
     """Labelled pairs from parsed sentences (see the module docstring for what each kind is).
 
     Per sentence: up to ``kinds_per_sentence`` contradictions of different kinds (rarer kinds
     preferred), one deletion (entailment, and its reverse as neutral half the time) and one
-    neutral pair with another sentence of the same story and split. With an ``embedder``, also
-    cross-report pairs (see :func:`cross_document_pairs`). The order of premise and hypothesis is
-    random for contradictions and neutral pairs.
+    neutral pair with another sentence of the same story and split (and, for a share
+    ``other_story_rate`` of sentences, one with a sentence of another story). With an
+    ``embedder``, also cross-report pairs (see :func:`cross_document_pairs`). The order of premise
+    and hypothesis is random for contradictions and neutral pairs.
     """
     pairs: list[Pair] = []
     by_story: dict[tuple[str, str], list[ParsedSentence]] = defaultdict(list)
     for ps in sentences:
         by_story[(ps.story, ps.split)].append(ps)
+    split_stories: dict[str, list[str]] = defaultdict(list)
+    for story, split in by_story:
+        split_stories[split].append(story)
     for ps in sentences:
         text, offset = ps.text, ps.sent.start_char
         options: list[tuple[str, Edit]] = []
@@ -766,6 +771,12 @@ def make_pairs(
             other = rng.choice(others)
             a, b = (text, other.text) if rng.random() < 0.5 else (other.text, text)
             pairs.append(Pair(a, b, "neutral", "same-story", ps.document, ps.split))
+        if rng.random() < other_story_rate:
+            stories = [k for k in split_stories[ps.split] if k != ps.story]
+            if stories:
+                other = rng.choice(by_story[(rng.choice(stories), ps.split)])
+                a, b = (text, other.text) if rng.random() < 0.5 else (other.text, text)
+                pairs.append(Pair(a, b, "neutral", "other-story", ps.document, ps.split))
     if embedder is not None:
         pairs.extend(cross_document_pairs(sentences, embedder, pools, rng))
     return pairs
@@ -801,14 +812,15 @@ def cross_document_pairs(
     *,
     low: float = 0.5,
     high: float = 0.97,
+    neighbours: int = 2,
 ) -> list[Pair]:
     """Pairs across two reports of the same story, the closest to what the aligner hands the judge.
 
-    For each sentence, its nearest sentence (cosine in ``[low, high)``) in another document of the
-    same story and split. The pair as is is labelled neutral (``cross-doc``). When the two share a
-    name, number or date word, a copy of the second with that item changed makes a contradiction
-    (``cross-doc-<kind>``); when they are close paraphrases (cosine >= 0.75) a negated copy makes a
-    contradiction (``cross-doc-negation``).
+    For each sentence, its ``neighbours`` nearest sentences (cosine in ``[low, high)``) in other
+    documents of the same story and split. The pair as is is labelled neutral (``cross-doc``).
+    When the two share a name, number or date word, a copy of the second with that item changed
+    makes a contradiction (``cross-doc-<kind>``); when they are close paraphrases (cosine >= 0.75)
+    a negated copy makes a contradiction (``cross-doc-negation``).
     """
     import numpy as np
 
@@ -828,27 +840,32 @@ def cross_document_pairs(
             for c in range(len(idx)):
                 if docs[c] == docs[r] or not low <= row[c] < high:
                     row[c] = -1
-            c = int(np.argmax(row))
-            if row[c] < low:
-                continue
-            a, b = sentences[i], sentences[idx[c]]
-            if a.text == b.text:
-                continue
-            pairs.append(Pair(a.text, b.text, "neutral", "cross-doc", a.document, a.split))
-            shared = _shared_items(a.text, b.sent)
-            edits: list[Edit] = []
-            for kind in ("number", "date", "person", "place", "organization"):
-                for edit in sentence_edits(b.sent, kind, rng, pools, avoid=a.text + " " + b.text):
-                    original = b.sent.doc.text[edit.start : edit.end]
-                    if original in shared or _clean_name(original) in shared:
-                        edits.append(edit)
-            if row[c] >= 0.75:
-                edits.extend(sentence_edits(b.sent, "negation", rng))
-            if edits:
-                edit = rng.choice(edits)
-                changed = apply_edit(b.text, edit, b.sent.start_char)
-                pairs.append(
-                    Pair(a.text, changed, "contradiction", f"cross-doc-{edit.kind}", a.document,
-                         a.split)
-                )  # fmt: skip
+            for c in np.argsort(-row)[:neighbours]:
+                if row[c] < low or sentences[i].text == sentences[idx[c]].text:
+                    continue
+                pairs.extend(_cross_pair(sentences[i], sentences[idx[c]], float(row[c]), pools,
+                                         rng))  # fmt: skip
+    return pairs
+
+
+def _cross_pair(a: ParsedSentence, b: ParsedSentence, sim: float, pools: Pools,
+                rng: random.Random) -> list[Pair]:  # fmt: skip
+    """The pair (a, b) as neutral, and a contradiction when an item both share can be changed."""
+    pairs = [Pair(a.text, b.text, "neutral", "cross-doc", a.document, a.split)]
+    shared = _shared_items(a.text, b.sent)
+    edits: list[Edit] = []
+    for kind in ("number", "date", "person", "place", "organization"):
+        for edit in sentence_edits(b.sent, kind, rng, pools, avoid=a.text + " " + b.text):
+            original = b.sent.doc.text[edit.start : edit.end]
+            if original in shared or _clean_name(original) in shared:
+                edits.append(edit)
+    if sim >= 0.75:
+        edits.extend(sentence_edits(b.sent, "negation", rng))
+    if edits:
+        edit = rng.choice(edits)
+        changed = apply_edit(b.text, edit, b.sent.start_char)
+        pairs.append(
+            Pair(a.text, changed, "contradiction", f"cross-doc-{edit.kind}", a.document,
+                 a.split)
+        )  # fmt: skip
     return pairs
