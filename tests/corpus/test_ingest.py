@@ -2,7 +2,7 @@
 
 The pipeline uses rashomon's real readers, features, near-duplicate index and clusterer where
 they exist (with a hashing embedder, so no model is loaded) and stand-ins until then; see
-conftest.py. The reconciliation engine is replaced by a counting fake where only the cache is
+corpus_support.py. The reconciliation engine is replaced by a counting fake where only the cache is
 being tested.
 """
 
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import (
+from corpus_support import (
     REPO,
     FakeClusterer,
     make_article,
@@ -373,7 +373,7 @@ def test_parse_duration() -> None:
 DRIVER = """
 import os, sys, time
 sys.path.insert(0, {here!r})
-import conftest
+import corpus_support as conftest
 conftest.install_fallbacks()
 from rashomon.corpus import ingest
 
@@ -487,7 +487,7 @@ def test_ingest_with_the_real_model(tmp_path: Path) -> None:
 
 
 def test_fake_clusterer_snapshot_round_trip() -> None:
-    from conftest import FakeExtractor
+    from corpus_support import FakeExtractor
 
     clusterer = FakeClusterer()
     features = FakeExtractor().extract([Article(**make_article(0, i)) for i in range(3)])
