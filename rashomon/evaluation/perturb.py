@@ -820,7 +820,8 @@ def cross_document_pairs(
     documents of the same story and split. The pair as is is labelled neutral (``cross-doc``).
     When the two share a name, number or date word, a copy of the second with that item changed
     makes a contradiction (``cross-doc-<kind>``); when they are close paraphrases (cosine >= 0.75)
-    a negated copy makes a contradiction (``cross-doc-negation``).
+    a negated copy or one with a predicate swapped for its antonym makes a contradiction
+    (``cross-doc-negation``, ``cross-doc-other``).
     """
     import numpy as np
 
@@ -861,6 +862,7 @@ def _cross_pair(a: ParsedSentence, b: ParsedSentence, sim: float, pools: Pools,
                 edits.append(edit)
     if sim >= 0.75:
         edits.extend(sentence_edits(b.sent, "negation", rng))
+        edits.extend(sentence_edits(b.sent, "other", rng))
     if edits:
         edit = rng.choice(edits)
         changed = apply_edit(b.text, edit, b.sent.start_char)

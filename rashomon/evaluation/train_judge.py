@@ -120,9 +120,20 @@ def evaluate(probs: np.ndarray, pairs: Sequence[Pair]) -> dict[str, Any]:
     tp = int((is_c & said_c).sum())
     prec = tp / said_c.sum() if said_c.sum() else 0.0
     rec = tp / is_c.sum() if is_c.sum() else 0.0
+    cross = np.array([p.kind.startswith("cross-doc") for p in pairs])
+    thresholds = {}
+    for subset, mask in (("all", np.ones(len(pairs), bool)), ("cross-doc", cross)):
+        for t in (0.5, 0.7, 0.9):
+            said = (probs[:, c] >= t) & mask
+            hit = int((said & is_c).sum())
+            thresholds[f"{subset}@{t}"] = {
+                "precision": hit / said.sum() if said.sum() else 0.0,
+                "recall": hit / (is_c & mask).sum() if (is_c & mask).sum() else 0.0,
+            }
     return {
         "n": len(pairs),
         "accuracy": float((pred == y).mean()) if len(y) else 0.0,
+        "contradiction_at_threshold": thresholds,
         "per_class": per_class(m, LABELS),
         "confusion": m.tolist(),
         "accuracy_by_kind": {k: {"accuracy": float(np.mean(v)), "n": len(v)}
@@ -142,6 +153,9 @@ def report(name: str, metrics: dict[str, Any]) -> str:
              "accuracy by kind (share of pairs given their true label):"]  # fmt: skip
     for kind, s in metrics["accuracy_by_kind"].items():
         lines.append(f"  {kind:28}{s['accuracy']:7.3f}  (n={s['n']})")
+    lines.append("contradiction when P(contradiction) >= t (all pairs / cross-report pairs only):")
+    for key, v in metrics.get("contradiction_at_threshold", {}).items():
+        lines.append(f"  {key:16} precision {v['precision']:.3f}  recall {v['recall']:.3f}")
     cr = metrics["contradiction_vs_rest"]
     lines.append(f"contradiction vs rest: precision {cr['precision']:.3f}, recall "
                  f"{cr['recall']:.3f}, f1 {cr['f1']:.3f}")  # fmt: skip
