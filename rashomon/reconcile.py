@@ -18,6 +18,7 @@ service or a cluster worker pays for loading only once.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -39,7 +40,13 @@ from rashomon.model import (
     Span,
     StoryFact,
 )
-from rashomon.pipeline.align import ALIGN_THRESHOLD, FactGroup, FactView, align
+from rashomon.pipeline.align import (
+    ALIGN_THRESHOLD,
+    FactGroup,
+    FactView,
+    align,
+    entity_term,
+)
 from rashomon.pipeline.annotate import ParsedDoc, annotate
 from rashomon.pipeline.brief import build_brief
 from rashomon.pipeline.differences import (
@@ -54,6 +61,7 @@ from rashomon.pipeline.facts import (
     Draft,
     alignment_text,
     extract_facts,
+    in_quotation,
     is_content,
     negation_parity,
     resolve_pronouns,
@@ -63,6 +71,9 @@ from rashomon.pipeline.quotes import extract_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+# A part of a fact becomes a candidate for the second alignment pass with this many terms.
+MIN_PART_TERMS = 3
 
 
 @cache
@@ -114,6 +125,32 @@ def _person_mentions(
         short = name.split()[-1] if " " in name else name
         out.append((sp.start, sp.end, short))
     return out
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end
+
+
+def _renames(index: EntityIndex) -> list[tuple[re.Pattern[str], str]]:
+    """Short names to spell out in full for embedding ("ELN" -> "National Liberation Army"),
+    so that two reports naming one organisation differently still read alike."""
+    out = []
+    for e in index.entities:
+        if e.kind not in ("organization", "person"):
+            continue
+        for alias in e.aliases:
+            if alias.lower() in e.name.lower() or alias[:1].islower() or len(alias) < 2:
+                continue
+            if not (alias.isupper() or len(alias.split()) < len(e.name.split())):
+                continue
+            out.append((re.compile(rf"\b{re.escape(alias)}\b"), e.name))
+    return out
+
+
+def _canonical(text: str, renames: list[tuple[re.Pattern[str], str]]) -> str:
+    for pattern, name in renames:
+        text = pattern.sub(name, text)
+    return text
 
 
 class Reconciler:
@@ -188,13 +225,24 @@ class Reconciler:
                     infos[id(view)] = info
                     part_terms[id(view)] = parts
                 views_by_doc.append(views)
+            parts_by_doc = [
+                self._part_views(views, infos, part_terms) for views in views_by_doc
+            ]
         all_views = [v for vs in views_by_doc for v in vs]
+        all_parts = [v for vs in parts_by_doc for v in vs]
         with timer.stage("embed"):
-            vectors = self.embedder.encode([alignment_text(v.fact.statement) for v in all_views])
-            for v, vec in zip(all_views, vectors, strict=True):
+            renames = _renames(entity_index)
+            vectors = self.embedder.encode(
+                [_canonical(alignment_text(v.fact.statement), renames)
+                 for v in all_views + all_parts]
+            )
+            for v, vec in zip(all_views + all_parts, vectors, strict=True):
                 v.vector = vec
         with timer.stage("align"):
-            groups = align(views_by_doc, threshold=self.align_threshold)
+            groups = align(
+                views_by_doc, threshold=self.align_threshold,
+                parts_by_doc=parts_by_doc if len(articles) > 1 else None,
+            )
         with timer.stage("compare"):
             part_vectors = self._part_vectors(groups, part_terms)
             facts_out, contradictions, fact_sentence = self._label(
@@ -258,7 +306,7 @@ class Reconciler:
             for t in tokens:
                 e = token_entity.get(t)
                 if e is not None:
-                    out.add("@" + e)
+                    out.add(entity_term(e, entity_kind.get(e, "other")))
                 elif t in pronouns:
                     out.add("~" + pronouns[t].removesuffix("’s").lower())
                 elif is_content(doc[t]):
@@ -271,7 +319,7 @@ class Reconciler:
             short = "~" + (e.name.split()[-1] if " " in e.name else e.name).lower()
             if short in terms:
                 terms.discard(short)
-                terms.add("@" + e.id)
+                terms.add(entity_term(e.id, e.kind))
         fact.entities = entity_index.entity_ids(doc_index, sorted(own | context))
         own_set = set(own)
         fact.quantities = measures.quantities_in(own_set)
@@ -291,6 +339,7 @@ class Reconciler:
                 if (e := token_entity.get(t)) and role_of(doc[t], draft.head) != "compound"
                 and doc[t].dep_ not in ("compound", "amod", "nmod")
             ),
+            "quote" if in_quotation(own_set, doc) else (fact.attribution or "").lower(),
         )
         parts = []
         for span in fact.parts:
@@ -299,6 +348,41 @@ class Reconciler:
             )
             parts.append((span, terms_of(t.i for t in sp) if sp is not None else set()))
         return FactView(fact, doc_index, set(own), terms), info, parts
+
+    @staticmethod
+    def _part_views(
+        views: list[FactView],
+        infos: dict[int, ViewInfo],
+        part_terms: dict[int, list[tuple[Span, set[str]]]],
+    ) -> list[FactView]:
+        """The longer parts of a report's facts, as views of their own (see ``align``)."""
+        out: list[FactView] = []
+        for v in views:
+            info = infos[id(v)]
+            for k, (span, terms) in enumerate(part_terms.get(id(v), [])):
+                if len(terms) < MIN_PART_TERMS:
+                    continue
+                fact = Fact(
+                    id=f"{v.fact.id}~{k + 1}",
+                    document=v.fact.document,
+                    sentence=v.fact.sentence,
+                    statement=span.text[:1].upper() + span.text[1:],
+                    spans=[span],
+                    predicate=v.fact.predicate,
+                    negated=v.fact.negated,
+                    modality=v.fact.modality,
+                )
+                fact.quantities = [q for q in info.quantities if _within(q.span, span)]
+                fact.times = [t for t in info.times if _within(t.span, span)]
+                part = FactView(fact, v.doc, set(), set(terms))
+                infos[id(part)] = ViewInfo(
+                    fact.quantities, fact.times,
+                    {e: r for e, r in info.entities.items()
+                     if entity_term(e, r[0]) in terms},
+                    info.negated, info.predicate, info.negation_parity, info.sentence_entities,
+                )
+                out.append(part)
+        return out
 
     def _part_vectors(
         self, groups: list[FactGroup], part_terms: dict[int, list[tuple[Span, set[str]]]]

@@ -25,6 +25,16 @@ ALIGN_THRESHOLD = 0.56
 COSINE_WEIGHT = 0.7  # the rest is the weighted overlap of lemmas and entities
 SENTENCE_ANCHOR = 0.65  # a pair this strong lends support to its sentences' other facts
 SENTENCE_BONUS = 0.06
+PART_MARGIN = 0.04  # a part must beat the report's whole facts, and the threshold, by this
+# Shared names weigh more than shared words, people most: they are the participants, while
+# places are often only the setting ("US", "Venezuela" in every sentence of a story).
+ENTITY_WEIGHT = {"@person": 2.0, "@organization": 1.6, "@group": 1.3, "@place": 1.1,
+                 "@other": 1.3}
+
+
+def entity_term(entity_id: str, kind: str) -> str:
+    """The alignment term for an entity: "@person:E3"."""
+    return f"@{kind}:{entity_id}"
 
 
 @dataclass(slots=True)
@@ -51,13 +61,27 @@ class FactGroup:
         return sorted({m.doc for m in self.members})
 
 
-def term_weights(views: Sequence[FactView]) -> dict[str, float]:
+class TermWeights(dict):
+    """Term -> weight; a term no fact holds (a part's own word) weighs as the rarest."""
+
+    rare: float = 1.0
+
+    def __missing__(self, key: str) -> float:
+        return self.rare
+
+
+def term_weights(views: Sequence[FactView]) -> TermWeights:
     """Inverse document frequency of each term over the facts of the story."""
     df: Counter[str] = Counter()
     for v in views:
         df.update(v.terms)
     n = max(len(views), 1)
-    return {t: math.log(1.0 + n / c) * (1.5 if t.startswith("@") else 1.0) for t, c in df.items()}
+    weights = TermWeights(
+        {t: math.log(1.0 + n / c) * ENTITY_WEIGHT.get(t.split(":", 1)[0], 1.0)
+         for t, c in df.items()}
+    )
+    weights.rare = max(weights.values(), default=1.0)
+    return weights
 
 
 def overlap(a: FactView, b: FactView, idf: dict[str, float]) -> float:
@@ -121,17 +145,33 @@ def match_pair(scores: np.ndarray, threshold: float) -> list[tuple[int, int, flo
 
 
 def align(
-    views_by_doc: Sequence[Sequence[FactView]], *, threshold: float = ALIGN_THRESHOLD
+    views_by_doc: Sequence[Sequence[FactView]],
+    *,
+    threshold: float = ALIGN_THRESHOLD,
+    parts_by_doc: Sequence[Sequence[FactView]] | None = None,
 ) -> list[FactGroup]:
-    """Group the facts of all reports; facts nobody else carries form groups of one."""
+    """Group the facts of all reports; facts nobody else carries form groups of one.
+
+    ``parts_by_doc`` are the longer parts of each report's facts (a prepositional phrase, a
+    coordinated item) as views of their own. After the facts are matched, a fact that found no
+    partner in a report may still match one of that report's parts: one report states as a fact
+    what another mentions in passing ("tensions over Venezuela, drug trafficking, oil and
+    security" / "central issues will include Venezuela, drug trafficking, oil and security").
+    """
     all_views = [v for views in views_by_doc for v in views]
     idf = term_weights(all_views)
     index = {id(v): k for k, v in enumerate(all_views)}
     edges: list[tuple[float, int, int]] = []
+    best_fact_score: dict[tuple[int, int], float] = {}  # (view index, other doc) -> best score
     for i in range(len(views_by_doc)):
         for j in range(i + 1, len(views_by_doc)):
             scores = score_matrix(views_by_doc[i], views_by_doc[j], idf)
             scores = scores + sentence_bonus(views_by_doc[i], views_by_doc[j], scores)
+            if scores.size:
+                for r, v in enumerate(views_by_doc[i]):
+                    best_fact_score[(index[id(v)], j)] = float(scores[r].max())
+                for c, v in enumerate(views_by_doc[j]):
+                    best_fact_score[(index[id(v)], i)] = float(scores[:, c].max())
             for r, c, s in match_pair(scores, threshold):
                 edges.append((s, index[id(views_by_doc[i][r])], index[id(views_by_doc[j][c])]))
     # Join matches strongest first, never letting a group hold two facts of one report.
@@ -155,10 +195,49 @@ def align(
     groups: dict[int, list[FactView]] = defaultdict(list)
     for k, v in enumerate(all_views):
         groups[find(k)].append(v)
+    if parts_by_doc:
+        _attach_parts(views_by_doc, parts_by_doc, groups, find, index, idf, best_fact_score,
+                      weakest, threshold)
     out = [
         FactGroup(sorted(members, key=lambda v: v.doc), weakest.get(root))
         for root, members in groups.items()
+        if members
     ]
     # Reading order: by the earliest position of the group's facts in their reports.
     out.sort(key=lambda g: min((m.doc, m.fact.sentence, m.fact.start) for m in g.members)[1:])
     return out
+
+
+def _attach_parts(
+    views_by_doc: Sequence[Sequence[FactView]],
+    parts_by_doc: Sequence[Sequence[FactView]],
+    groups: dict[int, list[FactView]],
+    find,
+    index: dict[int, int],
+    idf: dict[str, float],
+    best_fact_score: dict[tuple[int, int], float],
+    weakest: dict[int, float],
+    threshold: float,
+) -> None:
+    """Second pass: facts left without a partner in a report matched to that report's parts."""
+    for i, parts in enumerate(parts_by_doc):
+        if not parts:
+            continue
+        for j, views in enumerate(views_by_doc):
+            if i == j:
+                continue
+            # Facts of report j that no fact of report i carries.
+            lonely = [v for v in views if not any(m.doc == i for m in groups[find(index[id(v)])])]
+            if not lonely:
+                continue
+            scores = score_matrix(parts, lonely, idf)
+            for c, v in enumerate(lonely):
+                # A part must beat every whole fact of report i, by a margin.
+                floor = best_fact_score.get((index[id(v)], i), 0.0) + PART_MARGIN
+                scores[:, c] = np.where(scores[:, c] >= floor, scores[:, c], 0.0)
+            for r, c, s in match_pair(scores, threshold + PART_MARGIN):
+                root = find(index[id(lonely[c])])
+                if any(m.doc == i for m in groups[root]):
+                    continue
+                groups[root].append(parts[r])
+                weakest[root] = min(s, weakest.get(root, 1.0))

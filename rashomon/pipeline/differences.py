@@ -25,7 +25,7 @@ from spacy.tokens import Token
 
 from rashomon.model import Detail, Quantity, Span, TimeMention
 from rashomon.pipeline.align import FactGroup, FactView
-from rashomon.pipeline.lexicon import unit_synonyms
+from rashomon.pipeline.lexicon import fold, unit_synonyms
 
 # Relative difference under which two numbers are the same number (rounding in reports).
 NUMBER_TOLERANCE = 0.01
@@ -78,6 +78,7 @@ class ViewInfo:
     predicate: str
     negation_parity: int = 0  # negations anywhere in the fact's words, modulo 2
     sentence_entities: frozenset[str] = frozenset()  # entities named in the fact's sentence
+    voice: str = ""  # who says it: "" for the report itself, else the speaker or "quote"
 
 
 def _same_number(a: Quantity, b: Quantity) -> bool:
@@ -158,6 +159,13 @@ def name_conflict(
                 continue
             return KIND_LABEL[kind_a], ea, eb
     return None
+
+
+def _is_country(name: str) -> bool:
+    from rashomon.pipeline.lexicon import places
+
+    aliases, _ = places()
+    return fold(name) in aliases
 
 
 def _related_names(a: str, b: str) -> bool:
@@ -290,6 +298,12 @@ def find_conflict(
             "date", a, b, f"{x.span.text!r} against {y.span.text!r}", [x.span], [y.span]
         )
     swap = name_conflict(ia, ib, names, same_words=same_words)
+    if swap is not None and swap[0] == "place" and not same_words and not (
+        _is_country(names.get(swap[1], "")) and _is_country(names.get(swap[2], ""))
+    ):
+        # "in New York" / "in Manhattan": places are named at different scales; only two
+        # countries, or a sentence otherwise word for word the same, make a clear conflict.
+        swap = None
     if swap is not None:
         # A report whose sentence names the other's actor too is telling of two actors, not
         # contradicting ("Boyd, an assistant to Boente, wrote" / "Boyd wrote").
@@ -304,9 +318,12 @@ def find_conflict(
             list(a.fact.spans), list(b.fact.spans),
         )
     # Both the predicate's own negation and the count of negations in the words must differ,
-    # so that a parser hanging a "not" elsewhere in one wording is no contradiction.
+    # so that a parser hanging a "not" elsewhere in one wording is no contradiction; and both
+    # reports must speak with the same voice: a critic quoted saying "that's not putting people
+    # back to work" does not contradict another report's account.
     if (
-        ia.negated != ib.negated
+        ia.voice == ib.voice
+        and ia.negated != ib.negated
         and ia.negation_parity != ib.negation_parity
         and similarity >= NEGATION_SIMILARITY
         and agree >= NEGATION_AGREEMENT
@@ -318,6 +335,7 @@ def find_conflict(
         )
     if (
         antonyms
+        and ia.voice == ib.voice
         and frozenset((ia.predicate, ib.predicate)) in antonyms
         # "before losing a primary" / "after losing the primary": prepositions relate the fact
         # to different anchors, so opposite prepositions are no opposite claims.

@@ -331,11 +331,10 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
         fulls = full_by_part.get(k) or full_by_first.get(k)
         # The recogniser often mislabels a lone surname; a known place name is never joined.
         target = _dominant(fulls, clusters) if fulls else None
-        if target is not None and _place_key(k) is None:
-            if target != k:
-                for m in c.mentions:
-                    clusters[target].add(m)
-                del clusters[k]
+        if target is not None and _place_key(k) is None and target != k:
+            for m in c.mentions:
+                clusters[target].add(m)
+            del clusters[k]
 
     # 3. Pick up missed mentions of known multi-letter names by string match.
     by_token_key: dict[str, str] = {}

@@ -49,6 +49,7 @@ _EXPECT_LEMMAS = frozenset({"expect", "set", "plan", "schedule", "due", "intend"
 # A fact needs this many content words to stand on its own; smaller pieces stay parts.
 MIN_FACT_CONTENT = 2
 MIN_SPLIT_CONTENT = 3
+MIN_NOUN_SPLIT_CONTENT = 5
 
 
 @dataclass(slots=True)
@@ -148,7 +149,12 @@ def _split_adjuncts(draft: Draft, doc: Doc, heads: set[int]) -> list[Draft]:
         if tok.head.i not in draft.tokens or tok.i == draft.head:
             continue
         sub = _collect(tok, heads) & draft.tokens
-        if content_count(doc[j] for j in sub) < MIN_SPLIT_CONTENT:
+        # "influence over regions along the border" is what the influence is: it stays; "tensions
+        # over Venezuela, drug trafficking, oil and security" holds enough to stand alone.
+        needed = MIN_NOUN_SPLIT_CONTENT if tok.lower_ in NOUN_ONLY_PREPOSITIONS else (
+            MIN_SPLIT_CONTENT
+        )
+        if content_count(doc[j] for j in sub) < needed:
             continue
         # Leave enough behind for the parent to stand as a fact.
         rest = draft.tokens - sub
@@ -224,6 +230,15 @@ def _split_items(draft: Draft, doc: Doc) -> list[Draft]:
             drafts.append(Draft(draft.sentence, draft.head, tokens, draft.context, "item"))
         return drafts
     return []
+
+
+def _relative_pronoun(tokens: list[Token]) -> Token | None:
+    """The "which", "who" or "whose" that opens a relative clause, if the clause has one."""
+    for tok in tokens[:4]:
+        if tok.tag_ in ("WDT", "WP", "WP$") and tok.lower_ in ("which", "who", "whom", "whose",
+                                                                 "that"):
+            return tok
+    return None
 
 
 def _antecedent(head: Token) -> list[int] | None:
@@ -426,6 +441,8 @@ def _negated(head: Token, tokens: set[int]) -> bool:
     """Whether the predicate of the fact is negated: "did not meet", "never met", "nor did he
     give", "declined to predict", "denied that ...", or "is not set to meet"."""
     doc = head.doc
+    if head.i not in tokens:  # the fact is a phrase of a clause: the clause's "not" is not its
+        return negation_parity(tokens, doc) == 1
     count = int(_negates(head))
     count += sum(1 for c in head.children if c.i in tokens and c.i != head.i and _negates(c))
     first = min(tokens)
@@ -434,6 +451,17 @@ def _negated(head: Token, tokens: set[int]) -> bool:
     if head.dep_ == "xcomp" and head.head.i not in tokens:
         count += int(_negates(head.head)) + sum(1 for c in head.head.children if c.dep_ == "neg")
     return count % 2 == 1
+
+
+def in_quotation(tokens: set[int], doc) -> bool:
+    """Whether the fact's words sit inside quotation marks (someone's words, not the report's)."""
+    first = doc[min(tokens)]
+    text = doc.text
+    # Quotations run across sentences but rarely across paragraphs: count from the line start.
+    line_start = text.rfind("\n", 0, first.idx) + 1
+    before = text[line_start : first.idx]
+    opened = before.count("“") - before.count("”") + before.count('"') % 2
+    return opened > 0
 
 
 def negation_parity(tokens: set[int], doc) -> int:
@@ -553,7 +581,19 @@ def extract_facts(
         context_toks = [doc[i] for i in draft.context if i not in draft.tokens]
         own_text = _text(toks, pronouns)
         statement = own_text
-        if context_toks and context_toks[-1].i < toks[0].i:
+        relative = _relative_pronoun(toks) if context_toks and draft.kind == "modifier" else None
+        if relative is not None:
+            # "much of which is controlled by the ELN" -> "much of the 2,200km border with
+            # Venezuela is controlled by the ELN": a proposition that reads, and embeds, whole.
+            antecedent = _text(context_toks, pronouns)
+            if relative.tag_ == "WP$":
+                antecedent = antecedent + "’s"
+            replace = dict(pronouns)
+            replace[relative.i] = antecedent
+            statement = _text(toks, replace)
+            if toks[0].i == relative.i:
+                statement = antecedent + statement[len(antecedent):]
+        elif context_toks and context_toks[-1].i < toks[0].i:
             statement = f"{_text(context_toks, pronouns)} {own_text}"
         elif context_toks:
             statement = f"{own_text} ({_text(context_toks, pronouns)})"
