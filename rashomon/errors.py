@@ -25,7 +25,10 @@ class Errors:
     E014 = "{path}: the WARC record for {url} is over the limit of {limit} bytes (--max-bytes)"
     # Fetching over the network
     E020 = "{url}: only http and https addresses can be fetched"
-    E021 = "{url}: refused to fetch from {address}, a loopback, private or link-local address (pass --allow-private to allow it)"
+    E021 = (
+        "{url}: refused to fetch from {address}, a loopback, private or link-local address "
+        "(pass --allow-private to allow it)"
+    )
     E022 = "{url}: could not be reached ({reason})"
     E023 = "{url}: the server answered HTTP {status}"
     E024 = "{url}: the response is over the limit of {limit} bytes"
@@ -36,7 +39,10 @@ class Errors:
     E029 = "{url}: the feed entry has no text and no link to fetch"
     # Comparing
     E040 = "nothing to compare: give at least one report"
-    E041 = "{what}: the model package {package!r} is not installed; install it with: pip install {package}"
+    E041 = (
+        "{what}: the model package {package!r} is not installed; "
+        "install it with: pip install {package}"
+    )
     E042 = "unknown output format {format!r} (expected one of: {expected})"
     E043 = "{path}: refusing to overwrite a folder"
     # Storage
@@ -53,6 +59,23 @@ class Errors:
     # Evaluation
     E080 = "{path}: the evaluation data is missing; pass --data pointing at the shared data folder"
     E081 = "unknown evaluation {name!r} (expected one of: {expected})"
+    # The web service (HTTP statuses: rashomon.service.errors.SERVICE_STATUS)
+    E090 = "the request body is over the limit of {limit} bytes"
+    E091 = "{count} reports given, over the limit of {limit} per request"
+    E092 = (
+        "this needs the API token: send the header 'Authorization: Bearer <token>' "
+        "(rashomon serve prints it at start; it reads it from $RASHOMON_API_TOKEN)"
+    )
+    E093 = "the API token is wrong"
+    E094 = "no job with id {id!r} (finished jobs are kept for {ttl} seconds)"
+    E095 = (
+        "{pending} analyses are already waiting or running, the most this server takes at "
+        "once; try again in a little while"
+    )
+    E096 = "{problem}"
+    E097 = "the request body is not valid {what} ({problem})"
+    E098 = "{method} {path}: there is nothing here"
+    E099 = "something went wrong inside rashomon ({reason}); the server log has more"
 
 
 class RashomonError(Exception):

@@ -50,14 +50,20 @@ def ingest_command(
     allow_private: bool = typer.Option(
         False, "--allow-private", help="Allow fetching from loopback and private addresses."
     ),
+    no_recluster: bool = typer.Option(
+        False, "--no-recluster",
+        help="Skip the regrouping of the affected stories at the end (faster; the stories are "
+        "then those of the online pass until the next ingest).",
+    ),
     db: str | None = _db_option(),
 ) -> None:
     """Add reports to the corpus and group them into stories. Safe to rerun: what is already
-    stored is skipped, and an interrupted ingest keeps every batch it committed."""
+    stored is skipped, and an interrupted ingest keeps every batch it committed. Reports not
+    in English are skipped (the analysis reads English only), each with the reason."""
     if not inputs:
         raise InputError("E067")
     with _open(db) as corpus:
-        report = corpus.ingest(inputs, allow_private=allow_private)
+        report = corpus.ingest(inputs, allow_private=allow_private, recluster=not no_recluster)
         print_report(report, corpus.store.url)
     if report.failed and not report.read and not report.skipped:
         # Nothing at all could be read: let scripts notice. (SystemExit, not typer.Exit: in
@@ -65,8 +71,13 @@ def ingest_command(
         raise SystemExit(1)
 
 
+#: Skipped inputs listed one per line in the summary; beyond, only how many more.
+SHOW_SKIPPED = 20
+
+
 def print_report(report: Any, where: str, *, file: Any = None) -> None:
-    """The end-of-ingest summary: the counts, then each failure on one line."""
+    """The end-of-ingest summary: the counts, then each skipped input and each failure on one
+    line (failures last, so that the last line of a failed run names what failed)."""
     out = file or sys.stdout
     stories = len(report.stories)
     rows = [
@@ -76,12 +87,24 @@ def print_report(report: Any, where: str, *, file: Any = None) -> None:
         ("duplicates", report.duplicate, "skipped: already stored"),
         ("near-duplicates", report.near_duplicate,
          "wire copies, grouped with their original (counted in new)"),
-        ("skipped", len(report.skipped), "not articles"),
+        ("skipped", len(report.skipped), "not articles, or not in English"),
         ("failed", report.failed, ""),
     ]
+    if getattr(report, "recluster_window", 0):
+        rows.append((
+            "regrouped", report.reclustered,
+            f"{_plural(report.reclustered, 'story', 'stories')} changed by regrouping "
+            f"{report.recluster_window} articles ({report.recluster_seconds:.1f} s)",
+        ))
     print(f"Ingested into {where} in {report.seconds:.1f} s", file=out)
     for name, count, note in rows:
         print(f"  {name:<16}{count:>7}  {note}".rstrip(), file=out)
+    if report.skipped:
+        print("Skipped:", file=out)
+        for origin, reason in report.skipped[:SHOW_SKIPPED]:
+            print(f"  {origin}: {' '.join(reason.split())}", file=out)
+        if len(report.skipped) > SHOW_SKIPPED:
+            print(f"  ... and {len(report.skipped) - SHOW_SKIPPED} more", file=out)
     if report.failures:
         print("Failures:", file=out)
         for failure in report.failures:
@@ -272,6 +295,8 @@ def watch_command(
                     print(f"{started:%Y-%m-%d %H:%M:%S} round failed: {exc}", file=sys.stderr)
                 else:
                     print(_round_line(started, report), flush=True)
+                    for origin, reason in report.skipped[:SHOW_SKIPPED]:
+                        print(f"  skipped: {origin}: {reason}", flush=True)
                     for failure in report.failures:
                         print(f"  failed: {failure.origin}: {failure.reason}", flush=True)
                 if once:
@@ -291,5 +316,6 @@ def _round_line(started: datetime, report: Any) -> str:
     return (
         f"{started:%Y-%m-%d %H:%M:%S} read {report.read}, new {report.new} "
         f"({report.near_duplicate} near-duplicates) in {len(report.stories)} stories, "
-        f"{report.duplicate} already stored, {report.failed} failed"
+        f"{report.duplicate} already stored, {report.failed} failed, "
+        f"{len(report.skipped)} skipped"
     )

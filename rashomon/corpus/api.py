@@ -18,7 +18,7 @@ import hashlib
 import json
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rashomon.corpus.ingest import (
     ArticleOutcome,
@@ -39,6 +39,9 @@ from rashomon.model import (
     Span,
     StoryFact,
 )
+
+if TYPE_CHECKING:
+    from rashomon.reconcile import Reconciler
 
 __all__ = ["ArticleOutcome", "Corpus", "IngestReport", "StorySummary", "comparison_from_dict"]
 
@@ -88,18 +91,23 @@ class Corpus:
         *,
         allow_private: bool = False,
         progress: bool = True,
+        recluster: bool = True,
     ) -> IngestReport:
         """Read folders, files, feed lists, addresses and WARC files; store what is new.
 
         Safe to rerun on the same inputs (nothing is stored twice) and to interrupt (whole
-        batches are committed; a rerun picks up the rest).
+        batches are committed; a rerun picks up the rest). Articles not in English are
+        skipped, with the reason in ``report.skipped``. With ``recluster`` (the default) the
+        stories around the new articles are regrouped offline at the end (see :meth:`settle`),
+        so that :meth:`stories` shows offline-quality stories after every ingest.
         """
         if isinstance(inputs, (str, os.PathLike)):
             inputs = [inputs]
         if not inputs:
             raise InputError("E067")
         return self.ingestor.ingest(
-            [str(i) for i in inputs], allow_private=allow_private, progress=progress
+            [str(i) for i in inputs], allow_private=allow_private, progress=progress,
+            recluster=recluster,
         )
 
     def add_article(self, article: Article) -> ArticleOutcome:
@@ -107,8 +115,23 @@ class Corpus:
         return self.add_articles([article])[0]
 
     def add_articles(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
-        """Store articles given directly, in batches, one outcome per article."""
+        """Store articles given directly, in batches, one outcome per article.
+
+        They are clustered online (about a millisecond each); their stories are regrouped
+        offline by the next :meth:`settle` or ingest.
+        """
         return self.ingestor.add_articles(list(articles))
+
+    def settle(self, *, progress: bool = False) -> IngestReport:
+        """Regroup offline the stories around every article stored since the last time (the
+        whole corpus while it holds at most ``ingest.FULL_RECLUSTER_LIMIT`` originals).
+
+        Story ids stay: a regrouped story keeps the id of the old story it shares most
+        articles with, and only stories whose members changed lose their cached comparison.
+        ``ingest`` ends with this; call it after :meth:`add_articles` (the web service, say)
+        when the stories should be as good as a recluster.
+        """
+        return self.ingestor.settle(progress=progress)
 
     def recluster(self) -> set[str]:
         """Regroup the whole corpus from scratch; returns the ids of the stories that changed."""
@@ -147,33 +170,57 @@ class Corpus:
         return self.store.check_integrity()
 
     # -- comparing -----------------------------------------------------------------------------
-    def compare_story(self, story_id: str | int) -> Comparison:
-        """Reconcile a story's reports (near-duplicates left out).
+    def compare_story(
+        self, story_id: str | int, reconciler: Reconciler | None = None
+    ) -> Comparison:
+        """Reconcile a story's reports (near-duplicates left out), with ``reconciler`` (a
+        :class:`rashomon.reconcile.Reconciler`; None: the process-wide default).
 
         The result is cached in the store under a hash of the story's member list (ids and
         text fingerprints) and the rashomon version, so a story page is computed once and again
-        only when the story gains or loses an article, or rashomon is upgraded.
+        only when the story gains or loses an article, or rashomon is upgraded. The web service
+        passes its own reconciler (models loaded once per server) and shares this cache, which
+        is why the reconciler is a parameter rather than a second copy of the cache logic.
         """
         story_id = str(story_id)
-        members = self.store.story_articles(story_id)
-        key = members_hash(members)
-        cached = self.store.cached_comparison(story_id, key)
-        articles = [m.article for m in members]
+        members = self.store.story_articles(story_id)  # E061 when there is no such story
+        cached = self.cached_comparison(story_id, members)
         if cached is not None:
+            return cached
+        articles = [m.article for m in members]
+        if reconciler is not None:
+            comparison = reconciler.compare(articles)
+        else:
             try:
-                return comparison_from_dict(json.loads(cached), articles)
-            except (KeyError, TypeError, ValueError):
-                pass  # written by another version: recompute
-        try:
-            from rashomon import compare  # the reconciliation engine
-        except ImportError:
-            from rashomon.reconcile import compare
-
-        comparison = compare(articles)
+                from rashomon import compare  # the reconciliation engine (tests replace it)
+            except ImportError:
+                from rashomon.reconcile import compare
+            comparison = compare(articles)
         self.store.put_comparison(
-            story_id, key, json.dumps(comparison.to_dict(), ensure_ascii=False)
+            story_id, members_hash(members), json.dumps(comparison.to_dict(), ensure_ascii=False)
         )
         return comparison
+
+    def cached_comparison(
+        self, story_id: str | int, members: Sequence[StoredArticle] | None = None
+    ) -> Comparison | None:
+        """The story's comparison if the cache holds one for its current members, else None
+        (never computes: a web page uses this to answer at once or start a job).
+
+        ``members``: the story's stored originals, when the caller has read them already.
+        """
+        story_id = str(story_id)
+        if members is None:
+            members = self.store.story_articles(story_id)
+        if not members:
+            return None
+        cached = self.store.cached_comparison(story_id, members_hash(members))
+        if cached is None:
+            return None
+        try:
+            return comparison_from_dict(json.loads(cached), [m.article for m in members])
+        except (KeyError, TypeError, ValueError):
+            return None  # written by another version: recompute
 
 
 def members_hash(members: Sequence[StoredArticle]) -> str:

@@ -12,23 +12,44 @@ Per batch of read articles:
 Because every batch is one transaction, a killed ingest leaves whole batches only, and rerunning
 it skips what was committed (step 1), so nothing is lost and nothing is stored twice.
 
+Articles in a language other than English are skipped with the reason (the reconciliation
+engine reads English only): the declared ``language`` when the article has one, else the one
+:func:`rashomon.corpus.language.detect_language` finds.
+
+At the end of an ingest, the stories around what it added are **re-clustered offline**
+(:meth:`Indexes.settle`, :func:`recluster_window`): online assignment sees each article once, in
+arrival order, with the document frequencies of the moment, and is clearly weaker than the
+offline :meth:`StoryClusterer.recluster` (ECB+ B-cubed F1 0.887 against 0.990), so what
+``rashomon stories`` shows after an ingest is the offline grouping of the affected window: the
+whole corpus while it is small, else the stories of the new articles and of their nearest
+neighbours. Story ids stay (a regrouped story keeps the id of the old story it shares most
+articles with) and only stories whose members changed lose their cached comparison.
+
 The near-duplicate index and the story clusterer are in memory. :class:`Indexes` rebuilds them
 from the stored signatures and features (replaying them in ingest order, or loading the
 clusterer snapshot saved at the end of the previous run and replaying only what came after), and
 checks that the stories it gets agree with the stored ones; the store is the truth for what was
 ingested, the clusterer for how it is grouped, and where they disagree the store is brought in
-line so that later articles are clustered against the grouping the user sees.
+line so that later articles are clustered against the grouping the user sees. A re-clustering
+changes stored memberships under every other writer's feet, so it also writes a new *grouping
+token* to the store; a writer whose token is out of date reloads the snapshot before it adds
+anything.
 """
 
 from __future__ import annotations
 
+import copy
 import tempfile
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+
+from rashomon.corpus.language import ENGLISH, is_english, language_of, skip_reason
 from rashomon.corpus.store import IndexedArticle, IngestFailure, NewArticle, Store
 from rashomon.model import Article
 from rashomon.progress import Stage, track
@@ -37,6 +58,13 @@ BATCH_SIZE = 64
 #: How many stored feature vectors are decoded and handed to the clusterer at once on rebuild.
 REPLAY_CHUNK = 2000
 SNAPSHOT_KEY = "clusterer"
+#: State key of the grouping token (value) and the ``seq`` up to which the grouping is settled.
+GROUPING_KEY = "grouping"
+#: Up to this many originals, the re-clustering at the end of an ingest covers the whole corpus:
+#: it then gives exactly what ``rashomon stories --recluster`` gives (0.4 s for ECB+'s 308).
+FULL_RECLUSTER_LIMIT = 2_000
+#: Neighbours of each new article whose stories join the re-clustered window.
+WINDOW_NEIGHBOURS = 20
 
 
 # -- the parts the pipeline is built from ------------------------------------------------------
@@ -143,6 +171,9 @@ class IngestReport:
     stories: set[str] = field(default_factory=set)  # stories that gained articles
     new_stories: int = 0
     seconds: float = 0.0
+    reclustered: int = 0  # stories whose members the re-clustering at the end changed
+    recluster_window: int = 0  # originals it looked at (the whole corpus while small)
+    recluster_seconds: float = 0.0
 
     @property
     def failed(self) -> int:
@@ -158,6 +189,9 @@ class IngestReport:
         self.stories |= other.stories
         self.new_stories += other.new_stories
         self.seconds += other.seconds
+        self.reclustered += other.reclustered
+        self.recluster_window += other.recluster_window
+        self.recluster_seconds += other.recluster_seconds
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,6 +205,9 @@ class IngestReport:
             "stories": sorted(self.stories),
             "new_stories": self.new_stories,
             "seconds": round(self.seconds, 3),
+            "reclustered": self.reclustered,
+            "recluster_window": self.recluster_window,
+            "recluster_seconds": round(self.recluster_seconds, 3),
         }
 
 
@@ -179,7 +216,7 @@ class ArticleOutcome:
     """What became of one article handed to :meth:`Ingestor.add_articles`."""
 
     id: str
-    status: str  # "new", "near_duplicate", "duplicate" or "failed"
+    status: str  # "new", "near_duplicate", "duplicate", "skipped" (language) or "failed"
     story_id: str | None = None
     duplicate_of: str | None = None
     reason: str | None = None
@@ -202,6 +239,9 @@ class Indexes:
         self.seq = 0
         self.duplicate_of: dict[str, str] = {}  # near-duplicate id -> its original
         self.originals: list[str] = []  # in ingest order
+        self.original_seqs: list[int] = []  # the seq of each original (an upper bound)
+        self.grouping: bytes | None = None  # the grouping token the clusterer matches
+        self.repaired = False  # whether the last rebuild moved stored articles
 
     @property
     def ready(self) -> bool:
@@ -214,9 +254,20 @@ class Indexes:
         self.seq = 0
         self.duplicate_of.clear()
         self.originals.clear()
+        self.original_seqs.clear()
+        self.grouping = None
+        self.repaired = False
+
+    def _stored_grouping(self) -> tuple[bytes | None, int]:
+        """The store's grouping token and the seq up to which its grouping is settled."""
+        state = self.store.get_state(GROUPING_KEY)
+        return (state[0], state[1]) if state is not None else (None, 0)
 
     def catch_up(self, *, progress: bool = False) -> None:
-        """Bring the indexes level with the store, rebuilding them if they were never built."""
+        """Bring the indexes level with the store, rebuilding them if they were never built,
+        or reloading them when another writer has re-clustered since they were built."""
+        if self.ready and self._stored_grouping()[0] != self.grouping:
+            self.invalidate()  # memberships changed under us: the snapshot has them
         if self.ready and self.store.max_seq() == self.seq:
             return
         if not self.ready:
@@ -232,6 +283,7 @@ class Indexes:
         kit = self.toolkit
         clusterer_seq = 0
         self.invalidate()
+        self.grouping = self._stored_grouping()[0]  # what the snapshot and the store hold
         if snapshot is not None:
             if kit.load_clusterer is None:
                 return False
@@ -258,6 +310,13 @@ class Indexes:
                 stage.__exit__(None, None, None)
         if not agreed:
             self.invalidate()
+            return False
+        if snapshot is None and self.repaired:
+            # A replay gives the online grouping; whatever a re-clustering had made of the
+            # stored stories is what the repair just undid. Mark all of it unsettled so that
+            # the next settle() regroups the whole corpus again.
+            self.grouping = uuid.uuid4().hex.encode()
+            self.store.put_state(GROUPING_KEY, self.grouping, 0)
         return agreed
 
     def _feed(
@@ -282,6 +341,7 @@ class Indexes:
                 self.duplicate_of[row.id] = row.duplicate_of
                 continue
             self.originals.append(row.id)
+            self.original_seqs.append(row.seq)
             if row.story_id is not None:
                 stored_story[row.id] = row.story_id
             if row.seq > clusterer_seq:
@@ -300,7 +360,30 @@ class Indexes:
             return False
         if moved:
             self.store.assign_stories(moved)
+            self.repaired = True
         return True
+
+    def settle(self, *, full: bool = False) -> tuple[set[str], int]:
+        """Re-cluster offline the stories around the originals stored since the last settle
+        (all of them with ``full``), write the memberships that changed, save a snapshot and a
+        new grouping token. Call it holding the writer lock, after :meth:`catch_up`.
+
+        Returns the ids of the stories whose members changed and how many originals the
+        re-clustering looked at (0 when there was nothing new to settle).
+        """
+        if self.clusterer is None:
+            return set(), 0
+        settled_seq = 0 if full else self._stored_grouping()[1]
+        seeds = [a for a, q in zip(self.originals, self.original_seqs, strict=True)
+                 if q > settled_seq]
+        if not seeds:
+            return set(), 0
+        assignments, window = recluster_window(self.clusterer, seeds, full=full)
+        touched = self.store.assign_stories(assignments) if assignments else set()
+        self.snapshot()
+        self.grouping = uuid.uuid4().hex.encode()
+        self.store.put_state(GROUPING_KEY, self.grouping, self.seq)
+        return touched, window
 
     def snapshot(self) -> None:
         """Save the clusterer so the next process can skip replaying what it already holds."""
@@ -335,6 +418,124 @@ def story_of(clusterer: Any, article_id: str) -> str | None:
     return None if story is None else str(story)
 
 
+# -- re-clustering the window around new articles ----------------------------------------------
+def recluster_window(
+    clusterer: Any, seeds: Sequence[str], *, full: bool = False,
+    full_limit: int | None = None,
+) -> tuple[dict[str, str], int]:
+    """Re-cluster offline the stories that new articles (``seeds``) may change; returns the
+    new ``article id -> story id`` of every original looked at, and how many there were.
+
+    The window is the whole corpus when ``full``, when it holds at most ``full_limit``
+    originals (default :data:`FULL_RECLUSTER_LIMIT`), or when the window would be most of it;
+    else the current stories of the seeds and of each seed's :data:`WINDOW_NEIGHBOURS` nearest
+    articles (cosine of the IDF-weighted terms, within the clusterer's time window), whole. A
+    story outside the window keeps its members and id; inside, a regrouped story keeps the id
+    of the old story it shares most articles with (``StoryClusterer._relabel``).
+
+    Reaches into :class:`~rashomon.corpus.clustering.StoryClusterer`'s arrays: the clusterer
+    only re-clusters everything at once. A clusterer without them (a stand-in) is re-clustered
+    whole with its ``recluster()``, if it has one.
+    """
+    limit = FULL_RECLUSTER_LIMIT if full_limit is None else full_limit
+    originals = len(clusterer)
+    windowed = all(hasattr(clusterer, name) for name in (
+        "recluster_labels", "_relabel", "_art_index", "_art_story", "_art_terms",
+        "_art_weights", "_art_date", "_df", "_n_docs"))
+    if not windowed:
+        recluster = getattr(clusterer, "recluster", None)
+        if not callable(recluster):
+            return {}, 0
+        recluster()
+        stories = clusterer.stories()
+        return {a: str(s) for s, members in stories.items() for a in members}, originals
+    window = None if full or originals <= limit else _window(clusterer, seeds)
+    if window is None or len(window) > originals // 2:
+        clusterer.recluster()
+        window = np.arange(originals)
+    else:
+        view = copy.copy(clusterer)  # the same parameters and document frequencies
+        view._art_ids = [clusterer._art_ids[i] for i in window]
+        view._art_terms = [clusterer._art_terms[i] for i in window]
+        view._art_weights = [clusterer._art_weights[i] for i in window]
+        view._art_date = [clusterer._art_date[i] for i in window]
+        labels = np.asarray(view.recluster_labels(), dtype=np.int64)
+        # Everything outside the window keeps its story: label it by its story's index, and
+        # the window's new groups after those.
+        full_labels = np.asarray(clusterer._art_story, dtype=np.int64).copy()
+        full_labels[window] = labels + len(clusterer._story_ids)
+        clusterer._relabel(full_labels)
+    ids, story_of_art, story_ids = clusterer._art_ids, clusterer._art_story, clusterer._story_ids
+    assignments = {ids[i]: story_ids[story_of_art[i]] for i in window.tolist()}
+    return assignments, len(window)
+
+
+def _window(clusterer: Any, seeds: Sequence[str]) -> np.ndarray | None:
+    """The articles (indexes, sorted) of the stories the seeds or their nearest neighbours
+    are in; None when the seeds are too many for a neighbour search to be worth it."""
+    import scipy.sparse as sp
+
+    from rashomon.corpus.features import N_BUCKETS, idf_weights
+
+    n = len(clusterer)
+    seed_idx = np.unique([clusterer._art_index[a] for a in seeds if a in clusterer._art_index])
+    if len(seed_idx) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if len(seed_idx) > n // 4:
+        return None  # most of the corpus is new: re-cluster all of it
+    dates = np.asarray(clusterer._art_date, dtype=np.int64)
+    span = float(clusterer.time_window_days)
+    # Candidates: what a seed could be linked to, i.e. undated articles and those within the
+    # time window of a dated seed (all articles when a seed is undated).
+    seed_dates = dates[seed_idx]
+    if (seed_dates == 0).any():
+        candidates = np.arange(n)
+    else:
+        order = np.sort(seed_dates)
+        pos = np.searchsorted(order, dates)
+        near = np.zeros(n, dtype=bool)
+        for k in (pos - 1, pos):
+            ok = (k >= 0) & (k < len(order))
+            near[ok] |= np.abs(order[k[ok]] - dates[ok]) <= span
+        candidates = np.flatnonzero((dates == 0) | near)
+    idf = idf_weights(clusterer._df, max(clusterer._n_docs, 1), np.arange(N_BUCKETS),
+                      clusterer.idf_power).astype(np.float32)
+
+    def matrix(rows: np.ndarray) -> Any:
+        terms = [clusterer._art_terms[i] for i in rows.tolist()]
+        weights = [clusterer._art_weights[i] for i in rows.tolist()]
+        lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        indices = np.concatenate(terms) if terms else np.zeros(0, np.int32)
+        data = (np.concatenate(weights) if weights else np.zeros(0, np.float32)) * idf[indices]
+        x = sp.csr_matrix((data.astype(np.float32), indices, indptr),
+                          shape=(len(rows), N_BUCKETS))
+        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sp.diags((1.0 / norms).astype(np.float32)) @ x
+
+    xc_t = matrix(candidates).T.tocsr()
+    stories = {clusterer._art_story[i] for i in seed_idx.tolist()}
+    k = min(WINDOW_NEIGHBOURS, len(candidates))
+    ratio = float(getattr(clusterer, "neighbour_ratio", 0.0))
+    cap = float(getattr(clusterer, "neighbour_cap", 1.0))
+    for lo in range(0, len(seed_idx), 256):
+        part = seed_idx[lo : lo + 256]
+        sims = (matrix(part) @ xc_t).toarray()
+        gap = np.abs(dates[part][:, None] - dates[candidates][None, :])
+        known = (dates[part][:, None] > 0) & (dates[candidates][None, :] > 0)
+        sims[known & (gap > span)] = 0.0
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top_sims = np.take_along_axis(sims, top, axis=1)
+        # The neighbourhood recluster() itself uses: the neighbours at least neighbour_ratio
+        # as similar as the nearest one (capped, so that a wire copy does not empty it).
+        nearest = np.minimum(top_sims.max(axis=1, keepdims=True), cap)
+        hits = candidates[top[(top_sims > 0) & (top_sims >= ratio * nearest)]]
+        stories.update(clusterer._art_story[i] for i in hits.tolist())
+    story_of_art = np.asarray(clusterer._art_story, dtype=np.int64)
+    return np.flatnonzero(np.isin(story_of_art, np.fromiter(stories, dtype=np.int64)))
+
+
 # -- the pipeline ------------------------------------------------------------------------------
 class Ingestor:
     """Runs batches through the pipeline into one store. Not thread-safe: one per writer."""
@@ -344,14 +545,19 @@ class Ingestor:
         self.toolkit = toolkit
         self.batch_size = max(1, batch_size)
         self.indexes = Indexes(store, toolkit)
+        self._run_originals: list[str] = []  # originals stored by the current ingest
 
     def ingest(
-        self, inputs: Sequence[str], *, allow_private: bool = False, progress: bool = True
+        self, inputs: Sequence[str], *, allow_private: bool = False, progress: bool = True,
+        recluster: bool = True,
     ) -> IngestReport:
-        """Read ``inputs`` and store what is new; see the module docstring."""
+        """Read ``inputs`` and store what is new; see the module docstring. With
+        ``recluster`` (the default), end with :meth:`settle`: the stories around what was
+        added are regrouped offline, which is what makes them as good as a full recluster."""
         assert self.toolkit.read is not None
         started = time.monotonic()
         report = IngestReport()
+        self._run_originals = []
         stories_before = self.store.count_stories()
         with self.store.writer_lock():
             self.indexes.catch_up(progress=progress)
@@ -366,7 +572,9 @@ class Ingestor:
             with self.store.writer_lock():
                 self.indexes.catch_up()
                 self._run_batch(batch, report)
-        if report.new:
+        if report.new and recluster:
+            self._settle(report, progress=progress)
+        elif report.new:
             with self.store.writer_lock():
                 self.indexes.catch_up()
                 self.indexes.snapshot()
@@ -374,9 +582,46 @@ class Ingestor:
         report.seconds = time.monotonic() - started
         return report
 
+    def settle(self, *, progress: bool = False) -> IngestReport:
+        """Regroup offline the stories around every original stored since the last settle
+        (by this writer or another, by an ingest that was interrupted, or through
+        :meth:`add_articles`); a report with ``reclustered`` and ``recluster_seconds``."""
+        report = IngestReport()
+        started = time.monotonic()
+        self._settle(report, progress=progress)
+        report.seconds = time.monotonic() - started
+        return report
+
+    def _settle(self, report: IngestReport, *, progress: bool) -> None:
+        started = time.monotonic()
+        stage = Stage("Regrouping the stories") if progress else None
+        if stage is not None:
+            stage.__enter__()
+        try:
+            with self.store.writer_lock():
+                self.indexes.catch_up()
+                touched, window = self.indexes.settle()
+                if not window:
+                    self.indexes.snapshot()
+                # The stories this run's articles are in now (the ids of the online pass may
+                # have been merged away).
+                if report.stories and self.indexes.clusterer is not None:
+                    report.stories = {
+                        story for a in self._run_originals
+                        if (story := story_of(self.indexes.clusterer, a)) is not None
+                    }
+        finally:
+            if stage is not None:
+                stage.__exit__(None, None, None)
+        report.reclustered = len(touched)
+        report.recluster_window = window
+        report.recluster_seconds = time.monotonic() - started
+
     def add_articles(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
-        """Store articles given directly (the API's and the web service's way in)."""
+        """Store articles given directly (the API's and the web service's way in). They are
+        clustered online only; :meth:`settle` (or the next ingest) regroups their stories."""
         outcomes: list[ArticleOutcome] = []
+        self._run_originals = []
         for start in range(0, len(articles), self.batch_size):
             chunk = articles[start : start + self.batch_size]
             with self.store.writer_lock():
@@ -389,16 +634,7 @@ class Ingestor:
         """Regroup every stored original from scratch; returns the stories that changed."""
         with self.store.writer_lock():
             self.indexes.catch_up()
-            recluster = getattr(self.indexes.clusterer, "recluster", None)
-            if callable(recluster):
-                recluster()
-            assignments = {}
-            for article_id in self.indexes.originals:
-                story = story_of(self.indexes.clusterer, article_id)
-                if story is not None:
-                    assignments[article_id] = story
-            touched = self.store.assign_stories(assignments)
-            self.indexes.snapshot()
+            touched, _ = self.indexes.settle(full=True)
         return touched
 
     def _run_batch(
@@ -417,6 +653,7 @@ class Ingestor:
             elif result.article is not None:
                 report.read += 1
                 articles.append(result.article)
+        articles = self._english_only(articles, report, outcomes)
         # 1. already stored, or twice in this batch
         ids, prints = self.store.known([a.id for a in articles], [a.fingerprint for a in articles])
         fresh: list[Article] = []
@@ -445,6 +682,27 @@ class Ingestor:
             report.new += 1
         report.stories.update(o.story_id for o in outcomes if o.story_id and o.status == "new")
         return outcomes
+
+    def _english_only(
+        self, articles: list[Article], report: IngestReport, outcomes: list[ArticleOutcome]
+    ) -> list[Article]:
+        """The articles the reconciliation engine can read; the others are skipped with the
+        reason. An undeclared language is detected and stored (``language`` = ``"en"``)."""
+        kept: list[Article] = []
+        for article in articles:
+            code, confidence, declared = language_of(article)
+            if is_english(code, confidence):
+                if not declared and code == ENGLISH and confidence >= 0.5:
+                    article.language = ENGLISH
+                kept.append(article)
+                continue
+            reason = skip_reason(code)
+            origin = article.origin or article.id
+            if article.id not in origin:  # a JSONL file or a feed holds many articles
+                origin = f"{origin} [{article.id}]"
+            report.skipped.append((origin, reason))
+            outcomes.append(ArticleOutcome(article.id, "skipped", reason=reason))
+        return kept
 
     def _store_fresh(
         self, fresh: list[Article], failures: list[IngestFailure],
@@ -495,9 +753,11 @@ class Ingestor:
         # 4. one transaction
         self.store.write_batch(items, failures)
         indexes.duplicate_of.update(duplicate_of)
-        indexes.originals += [a.id for a in originals]
         if items:
             indexes.seq = self.store.max_seq()
+        indexes.originals += [a.id for a in originals]
+        indexes.original_seqs += [indexes.seq] * len(originals)
+        self._run_originals += [a.id for a in originals]
         return items
 
     def _extract(

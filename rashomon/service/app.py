@@ -395,8 +395,9 @@ def _api_router(service: Service) -> APIRouter:
     ) -> Response:
         """The story's reconciliation: the same JSON as ``rashomon compare -f json``, computed
         once and cached until the story changes."""
-        service.corpus.story(story_id)  # E061
-        comparison = service.cached_story(story_id)
+        # The corpus owns the cache (Corpus.compare_story fills it, with this service's
+        # reconciler, in the job below); this only asks it, so nothing is computed here.
+        comparison = service.corpus.cached_comparison(story_id)  # E061 when there is no story
         if comparison is None:
             job = _submit(lambda: service.submit_story(story_id))
             if not service.jobs.wait(job, wait):

@@ -1,10 +1,10 @@
 """The web service's errors: one JSON shape, one code per problem, the right HTTP status.
 
 Every error the API returns is ``{"error": {"code": "E0xx", "message": "..."}}``. The codes of
-the library (:mod:`rashomon.errors`, E001-E081) keep their numbers and messages and get an HTTP
-status from :func:`status_for`; the problems only a server has (a body too large, a missing
-token, a full queue) have their own codes here, E090-E099, so that a client can tell them apart
-without parsing messages.
+the library keep their numbers and messages and get an HTTP status from :func:`status_for`; the
+problems only a server has (a body too large, a missing token, a full queue) have their own
+codes, E090-E099, so that a client can tell them apart without parsing messages. Every message,
+these included, is in :mod:`rashomon.errors`; this module only maps codes to HTTP statuses.
 """
 
 from __future__ import annotations
@@ -15,32 +15,31 @@ from starlette.exceptions import HTTPException
 
 from rashomon.errors import (
     ConfigurationError,
+    Errors,
     InputError,
     NotFoundError,
     RashomonError,
     StorageError,
 )
 
-#: code -> (HTTP status, message template)
+#: The HTTP status of each of the service's own codes. Their messages live with every other
+#: message in :class:`rashomon.errors.Errors`, so that one module holds all the texts a user sees.
+SERVICE_STATUS: dict[str, int] = {
+    "E090": 413,  # request body too large
+    "E091": 413,  # too many reports or articles in one request
+    "E092": 401,  # token missing
+    "E093": 401,  # token wrong
+    "E094": 404,  # no such job
+    "E095": 429,  # queue full
+    "E096": 422,  # request that does not validate
+    "E097": 400,  # body that is not valid JSON or form data
+    "E098": 404,  # no such endpoint
+    "E099": 500,  # a bug
+}
+
+#: code -> (HTTP status, message template), for callers that want both at once.
 SERVICE_ERRORS: dict[str, tuple[int, str]] = {
-    "E090": (413, "the request body is over the limit of {limit} bytes"),
-    "E091": (413, "{count} reports given, over the limit of {limit} per request"),
-    "E092": (
-        401,
-        "this needs the API token: send the header 'Authorization: Bearer <token>' "
-        "(rashomon serve prints it at start; it reads it from $RASHOMON_API_TOKEN)",
-    ),
-    "E093": (401, "the API token is wrong"),
-    "E094": (404, "no job with id {id!r} (finished jobs are kept for {ttl} seconds)"),
-    "E095": (
-        429,
-        "{pending} analyses are already waiting or running, the most this server takes at "
-        "once; try again in a little while",
-    ),
-    "E096": (422, "{problem}"),
-    "E097": (400, "the request body is not valid {what} ({problem})"),
-    "E098": (404, "{method} {path}: there is nothing here"),
-    "E099": (500, "something went wrong inside rashomon ({reason}); the server log has more"),
+    code: (status, getattr(Errors, code)) for code, status in SERVICE_STATUS.items()
 }
 
 # Library codes whose HTTP status is not that of their class.

@@ -494,3 +494,193 @@ def test_fake_clusterer_snapshot_round_trip() -> None:
     ids = clusterer.add_many(features)
     copy = FakeClusterer.from_bytes(clusterer.to_bytes())
     assert [copy.story_of(f.id) for f in features] == ids
+
+
+# -- the stories after an ingest: re-clustered ----------------------------------------------------
+DATA = REPO.parent / "shared" / "data"
+
+
+def gold_of(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as fh:
+        return {row["id"]: str(row["story"]) for row in map(json.loads, fh)}
+
+
+def test_ingest_keeps_newswcl50_events_apart(tmp_path: Path) -> None:
+    """Five events told by five outlets each: a plain ingest gives five stories of five (the
+    online pass alone merges the two North Korea events)."""
+    path = DATA / "newswcl50" / "articles.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is missing")
+    gold = gold_of(path)
+    with Corpus(tmp_path / "wcl.sqlite3") as corpus:  # the real pipeline, no model needed
+        report = corpus.ingest([path], progress=False)
+        assert (report.new, report.failed, report.skipped) == (25, 0, [])
+        assert report.recluster_window == 25  # a small corpus is regrouped whole
+        stories = corpus.stories(limit=None)
+        assert sorted(s.size for s in stories) == [5] * 5
+        assert all(len({gold[a] for a in s.articles}) == 1 for s in stories)
+        assert corpus.check() == []
+
+
+def test_ingest_reaches_offline_quality_on_ecbplus(tmp_path: Path) -> None:
+    """ECB+ validation (308 articles, 26 events, two similar events per topic): B-cubed F1
+    of what Corpus.stories() returns, without being told the number of stories."""
+    from rashomon.evaluation.clustering import bcubed
+
+    path = DATA / "ecbplus" / "val.articles.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is missing")
+    gold = gold_of(path)
+    with Corpus(tmp_path / "ecb.sqlite3") as corpus:
+        half = tmp_path / "first-half.jsonl"
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        half.write_text("".join(lines[::2]), encoding="utf-8")
+        corpus.ingest([half], progress=False)  # in two runs, as a watch would
+        corpus.ingest([path], progress=False)
+        predicted = {a: s.id for s in corpus.stories(limit=None) for a in s.articles}
+        assert sorted(predicted) == sorted(gold)
+        ids = sorted(gold)
+        f1 = bcubed([predicted[i] for i in ids], [gold[i] for i in ids])["f1"]
+        assert f1 >= 0.95, f1
+        assert corpus.check() == []
+
+
+def topic_records(topics: range, per_topic: int, start: int = 0) -> list[dict[str, Any]]:
+    return [make_article(t, n) for t in topics for n in range(start, start + per_topic)]
+
+
+def test_story_ids_and_cached_comparisons_survive_a_regrouping(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New articles on two topics: the other stories keep their ids, members and cached
+    comparisons; only the stories that changed are recomputed."""
+    calls: list[list[str]] = []
+    monkeypatch.setattr(rashomon, "compare", fake_compare(calls), raising=False)
+    corpus.ingest([write_jsonl(tmp_path / "a.jsonl", topic_records(range(6), 3))],
+                  progress=False)
+    before = {s.id: s.articles for s in corpus.stories(limit=None)}
+    assert len(before) == 6
+    for story_id in before:
+        corpus.compare_story(story_id)
+    assert len(calls) == 6
+    report = corpus.ingest([write_jsonl(tmp_path / "b.jsonl",
+                                        topic_records(range(2), 2, start=10))], progress=False)
+    assert report.new == 4 and report.recluster_window >= 4
+    after = {s.id: s.articles for s in corpus.stories(limit=None)}
+    assert set(after) == set(before)  # same ids: the grown stories kept theirs
+    grown = {s for s in after if after[s] != before[s]}
+    assert len(grown) == 2 and report.stories == grown
+    for story_id in after:
+        corpus.compare_story(story_id)
+    assert len(calls) == 8  # only the two stories that gained articles were recomputed
+    assert sorted(calls[-2:]) == sorted([list(after[s]) for s in grown])
+
+
+def test_a_large_corpus_is_regrouped_around_the_new_articles_only(
+    corpus: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond FULL_RECLUSTER_LIMIT the window is the stories of the new articles and of their
+    nearest neighbours; stories outside it are not touched."""
+    monkeypatch.setattr(ingest_module, "FULL_RECLUSTER_LIMIT", 10)
+    corpus.ingest([write_jsonl(tmp_path / "a.jsonl", topic_records(range(6), 4))],
+                  progress=False)
+    before = {s.id: s.articles for s in corpus.stories(limit=None)}
+    report = corpus.ingest([write_jsonl(tmp_path / "b.jsonl", [make_article(2, 50)])],
+                           progress=False)
+    assert report.new == 1
+    assert 1 <= report.recluster_window < 24  # not the whole corpus
+    after = {s.id: s.articles for s in corpus.stories(limit=None)}
+    home = corpus.article("earthquake-50").story_id
+    assert after[home] == [*before[home], "earthquake-50"]
+    assert {k: v for k, v in after.items() if k != home} == {
+        k: v for k, v in before.items() if k != home}
+    assert_consistent(corpus, {a for v in after.values() for a in v})
+
+
+def test_another_writer_reloads_after_a_regrouping(store_url: str, tmp_path: Path) -> None:
+    """A writer that built its indexes before another one regrouped the stories reloads them
+    (the grouping token changed) instead of clustering against memberships that are gone."""
+    one = Corpus(store_url, toolkit=make_toolkit())
+    two = Corpus(store_url, toolkit=make_toolkit())
+    try:
+        two.add_article(Article(**make_article(5, 1)))  # two builds its indexes now
+        token = two.ingestor.indexes.grouping
+        one.ingest([write_jsonl(tmp_path / "a.jsonl", topic_records(range(4), 3))],
+                   progress=False)
+        stored_token = one.store.get_state(ingest_module.GROUPING_KEY)
+        assert stored_token is not None and stored_token[0] != token
+        outcome = two.add_article(Article(**make_article(1, 9)))
+        assert two.ingestor.indexes.grouping == stored_token[0]  # reloaded
+        assert outcome.story_id == one.article(make_article(1, 0)["id"]).story_id
+        assert_consistent(two, {r["id"] for r in topic_records(range(4), 3)}
+                          | {make_article(5, 1)["id"], make_article(1, 9)["id"]})
+    finally:
+        one.close()
+        two.close()
+
+
+def test_settle_regroups_what_add_article_stored(corpus: Corpus) -> None:
+    for record in topic_records(range(3), 3):
+        corpus.add_article(Article(**record))
+    report = corpus.settle()
+    assert report.recluster_window == 9
+    assert corpus.settle().recluster_window == 0  # nothing new since
+    assert corpus.check() == []
+
+
+def test_ingest_without_recluster_keeps_the_online_stories(corpus: Corpus, tmp_path: Path
+                                                           ) -> None:
+    report = corpus.ingest([write_jsonl(tmp_path / "a.jsonl", topic_records(range(3), 2))],
+                           progress=False, recluster=False)
+    assert report.new == 6 and report.recluster_window == 0
+    assert corpus.settle().recluster_window == 6  # the next settle picks them up
+
+
+# -- languages ------------------------------------------------------------------------------------
+GERMAN = ("Die Bundesregierung hat am Dienstag angekündigt, dass der Mindestlohn im nächsten Jahr "
+          "steigen wird, nachdem die Gewerkschaften wochenlang mit den Arbeitgebern verhandelt "
+          "hatten. Die Opposition kritisierte den Beschluss als zu spät und zu gering.")
+
+
+def test_articles_not_in_english_are_skipped_with_the_reason(
+    cli: Any, store_url: str, tmp_path: Path
+) -> None:
+    records = [make_article(0, 1), {"id": "de-1", "title": "Mindestlohn", "text": GERMAN},
+               dict(make_article(1, 1), language="es"),  # declared: trusted as given
+               {"id": "de-as-en", "text": GERMAN + " Nachtrag.", "language": "en"}]
+    feed = write_jsonl(tmp_path / "mixed.jsonl", records)
+    status, out, _ = cli("ingest", feed, "--db", store_url)
+    assert status == 0
+    lines = {line.split()[0]: line.split()[1] for line in out.splitlines()[1:7]}
+    assert (lines["new"], lines["skipped"]) == ("2", "2")
+    assert f"{feed} [de-1]: language 'de', only English is analysed" in out
+    assert f"{feed} [{records[2]['id']}]: language 'es', only English is analysed" in out
+    with Corpus(store_url, toolkit=make_toolkit()) as corpus:
+        assert corpus.article(records[0]["id"]).article.language == "en"  # detected, stored
+        assert corpus.article("de-as-en").article.language == "en"
+        outcome = corpus.add_article(Article(id="de-2", text=GERMAN))
+        assert (outcome.status, outcome.reason) == (
+            "skipped", "language 'de', only English is analysed")
+        assert corpus.store.count_articles() == 2
+    status, out, _ = cli("watch", feed, "--once", "--db", store_url)
+    assert "2 skipped" in out and "skipped: " in out and "language 'de'" in out
+
+
+# -- comparing with a given reconciler -----------------------------------------------------------
+def test_compare_story_uses_the_reconciler_it_is_given(corpus: Corpus) -> None:
+    calls: list[list[str]] = []
+
+    class Reconciler:
+        def compare(self, articles: list[Article]) -> Comparison:
+            return fake_compare(calls)(articles)
+
+    first = corpus.add_article(Article(**make_article(2, 1)))
+    assert corpus.cached_comparison(first.story_id) is None
+    fresh = corpus.compare_story(first.story_id, reconciler=Reconciler())  # type: ignore[arg-type]
+    assert calls == [[make_article(2, 1)["id"]]]
+    cached = corpus.cached_comparison(first.story_id)
+    assert cached is not None and cached.to_dict() == fresh.to_dict()
+    assert corpus.compare_story(first.story_id).to_dict() == fresh.to_dict()  # from the cache
+    assert len(calls) == 1
+    with pytest.raises(NotFoundError):
+        corpus.cached_comparison("no-such-story")
