@@ -147,10 +147,17 @@ def _renames(index: EntityIndex) -> list[tuple[re.Pattern[str], str]]:
     return out
 
 
-def _canonical(text: str, renames: list[tuple[re.Pattern[str], str]]) -> str:
+def _embedding_text(statement: str, renames: list[tuple[re.Pattern[str], str]]) -> str:
+    """What is embedded for a fact: its statement without leading linking words, with short
+    names spelled out."""
+    text = alignment_text(statement)
     for pattern, name in renames:
         text = pattern.sub(name, text)
     return text
+
+
+def _part_statement(span: Span) -> str:
+    return span.text[:1].upper() + span.text[1:]
 
 
 class Reconciler:
@@ -233,8 +240,7 @@ class Reconciler:
         with timer.stage("embed"):
             renames = _renames(entity_index)
             vectors = self.embedder.encode(
-                [_canonical(alignment_text(v.fact.statement), renames)
-                 for v in all_views + all_parts]
+                [_embedding_text(v.fact.statement, renames) for v in all_views + all_parts]
             )
             for v, vec in zip(all_views + all_parts, vectors, strict=True):
                 v.vector = vec
@@ -244,7 +250,7 @@ class Reconciler:
                 parts_by_doc=parts_by_doc if len(articles) > 1 else None,
             )
         with timer.stage("compare"):
-            part_vectors = self._part_vectors(groups, part_terms)
+            part_vectors = self._part_vectors(groups, part_terms, renames)
             facts_out, contradictions, fact_sentence = self._label(
                 groups, infos, part_terms, names, part_vectors, entity_documents
             )
@@ -366,7 +372,7 @@ class Reconciler:
                     id=f"{v.fact.id}~{k + 1}",
                     document=v.fact.document,
                     sentence=v.fact.sentence,
-                    statement=span.text[:1].upper() + span.text[1:],
+                    statement=_part_statement(span),
                     spans=[span],
                     predicate=v.fact.predicate,
                     negated=v.fact.negated,
@@ -385,9 +391,13 @@ class Reconciler:
         return out
 
     def _part_vectors(
-        self, groups: list[FactGroup], part_terms: dict[int, list[tuple[Span, set[str]]]]
+        self,
+        groups: list[FactGroup],
+        part_terms: dict[int, list[tuple[Span, set[str]]]],
+        renames: list[tuple[re.Pattern[str], str]],
     ) -> dict[tuple[int, int], Any]:
-        """Embeddings of the multi-word parts of aligned facts, in one batch."""
+        """Embeddings of the multi-word parts of aligned facts, in one batch (the parts that
+        were already embedded for alignment come from the embedder's cache)."""
         keys: list[tuple[int, int]] = []
         texts: list[str] = []
         for group in groups:
@@ -397,7 +407,7 @@ class Reconciler:
                 for k, (span, terms) in enumerate(part_terms.get(id(m), [])):
                     if len(terms) >= 2 and " " in span.text:
                         keys.append((id(m), k))
-                        texts.append(span.text)
+                        texts.append(_embedding_text(_part_statement(span), renames))
         if not texts:
             return {}
         vectors = self.embedder.encode(texts)
