@@ -107,7 +107,7 @@ def _noun_core(noun: Token) -> list[int]:
     return sorted(out)
 
 
-def _subject_of(tok: Token) -> Token | None:
+def subject_of(tok: Token) -> Token | None:
     """The subject of a clause head, following coordination and auxiliary chains upwards."""
     seen = 0
     cur = tok
@@ -287,7 +287,7 @@ def _context_for(head: Token, doc: Doc, heads: set[int]) -> list[int]:
     if has_subject:
         return []
     if dep in ("conj", "advcl", "xcomp"):
-        subject = _subject_of(head.head)
+        subject = subject_of(head.head)
         if subject is not None:
             if subject.pos_ in ("NOUN", "PROPN"):
                 return _noun_core(subject)
@@ -474,7 +474,7 @@ def _attribution(head: Token) -> Token | None:
     cur = head
     for _ in range(3):
         if cur.lemma_.lower() in SPEECH_VERBS:
-            subject = _subject_of(cur)
+            subject = subject_of(cur)
             return subject
         if cur.dep_ in ("ccomp", "xcomp") and cur.head.i != cur.i:
             cur = cur.head

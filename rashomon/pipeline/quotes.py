@@ -17,6 +17,7 @@ from spacy.tokens import Token
 from rashomon.model import Quote, Span
 from rashomon.pipeline.annotate import ParsedDoc
 from rashomon.pipeline.entities import EntityIndex
+from rashomon.pipeline.facts import subject_of
 from rashomon.pipeline.lexicon import SPEECH_VERBS
 
 _PAIRS = [
@@ -55,24 +56,32 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def _speaker(tokens: Sequence[Token]) -> Token | None:
-    """The subject of a verb of saying among ``tokens``, or the object of "according to"."""
+def _speaker(tokens: Sequence[Token], person_tokens: set[int]) -> Token | None:
+    """Who the quoted words belong to.
+
+    The subject of a verb of saying ("..., said Trump"; "Petro went so far as to compare ICE
+    agents to 'Nazi brigades'", following the verb's chain up to its subject), else the person
+    after "according to", else a person who is the subject of the sentence ("Petro has raised
+    alarms about what he perceives as a 'real threat'").
+    """
     for tok in tokens:
         if tok.lemma_.lower() in SPEECH_VERBS and tok.pos_ == "VERB":
-            for child in tok.children:
-                if child.dep_ in ("nsubj", "nsubjpass") and child.dep_ != "nsubjpass":
-                    return child
-            # "..., said Trump": subject after the verb is still nsubj; conj verbs share it.
-            if tok.dep_ == "conj":
-                for child in tok.head.children:
-                    if child.dep_ == "nsubj":
-                        return child
+            subject = subject_of(tok)
+            if subject is not None and subject.dep_ != "nsubjpass":
+                return subject
     for tok in tokens:
         if tok.lower_ == "according" and tok.i + 2 < len(tok.doc):
             to = tok.doc[tok.i + 1]
             for child in to.children:
                 if child.dep_ == "pobj":
                     return child
+    for tok in tokens:
+        if tok.dep_ == "ROOT":
+            subject = subject_of(tok)
+            if subject is not None and (
+                subject.i in person_tokens or subject.lower_ in ("he", "she")
+            ):
+                return subject
     return None
 
 
@@ -87,6 +96,7 @@ def extract_quotes(
     body = doc.text
     quotes: list[Quote] = []
     token_entity = entities.token_entity[doc_index]
+    person_ids = {e.id for e in entities.entities if e.kind == "person"}
     for start, end in _quote_spans(body):
         inner = body[start:end].strip()
         if len(inner) < 2:
@@ -95,7 +105,8 @@ def extract_quotes(
         if span is None:
             continue
         sent = span[0].sent
-        speaker_tok = _speaker([t for t in sent if not (span.start <= t.i < span.end)])
+        persons = {i for i, e in token_entity.items() if e in person_ids}
+        speaker_tok = _speaker([t for t in sent if not (span.start <= t.i < span.end)], persons)
         speaker_id: str | None = None
         speaker_name: str | None = None
         speaker_span: Span | None = None
