@@ -369,10 +369,11 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 class LearnedJudge:
-    """rashomon's own judge: a small network (or logistic regression) over :class:`PairFeaturizer`.
+    """rashomon's own judge: small networks / logistic regressions over :class:`PairFeaturizer`.
 
-    Weights are read from ``weights.npz`` (standardisation, then dense layers with ReLU between,
-    softmax at the end) and ``judge.json`` (labels, feature layout, provenance) in ``path``.
+    Weights are read from ``weights.npz`` (standardisation, then for each member of the ensemble
+    dense layers with ReLU between and a tempered softmax; the members' probabilities averaged)
+    and ``judge.json`` (labels, members, feature layout, provenance) in ``path``.
     """
 
     def __init__(self, path: str | Path | None = None, *, embedder: Any = None,
@@ -382,14 +383,25 @@ class LearnedJudge:
         if not meta_path.exists() or not weights_path.exists():
             raise ConfigurationError("E008", path=str(path), reason="no judge weights there")
         self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        members = self.meta.get("members") or [
+            {"prefix": "", "layers": self.meta["layers"],
+             "temperature": self.meta.get("temperature", 1.0)}
+        ]  # fmt: skip
         with np.load(weights_path, allow_pickle=False) as npz:
             self.mean = npz["mean"].astype(np.float32)
             self.scale = npz["scale"].astype(np.float32)
-            n_layers = int(self.meta["layers"])
-            self.layers = [
-                (npz[f"W{k}"].astype(np.float32), npz[f"b{k}"].astype(np.float32))
-                for k in range(n_layers)
-            ]
+            # Each member: dense layers (ReLU between) and a softmax temperature; the judge
+            # averages the members' probabilities.
+            self.members = [
+                (
+                    [(npz[f"{m['prefix']}W{k}"].astype(np.float32),
+                      npz[f"{m['prefix']}b{k}"].astype(np.float32))
+                     for k in range(int(m["layers"]))],
+                    float(m.get("temperature", 1.0)),
+                )
+                for m in members
+            ]  # fmt: skip
+        self.layers = self.members[0][0]
         if list(self.meta.get("lexical_features", LEXICAL_FEATURES)) != list(LEXICAL_FEATURES):
             raise ConfigurationError(
                 "E008", path=str(weights_path),
@@ -399,17 +411,20 @@ class LearnedJudge:
         self._order = [labels.index(lbl) for lbl in LABELS]
         self.featurizer = PairFeaturizer(embedder, self.meta.get("embedding", "diff-prod"))
         self.name = str(self.meta.get("name", "rashomon-learned-judge"))
-        self.temperature = float(self.meta.get("temperature", 1.0))
         self.batch_size = batch_size
 
     def predict_features(self, x: np.ndarray) -> np.ndarray:
         """Probabilities (LABELS order) from already computed features."""
-        h = (x - self.mean) / self.scale
-        for k, (w, b) in enumerate(self.layers):
-            h = h @ w + b
-            if k < len(self.layers) - 1:
-                h = np.maximum(h, 0.0)
-        return _softmax(h / self.temperature)[:, self._order]
+        x = (x - self.mean) / self.scale
+        total = np.zeros((len(x), len(LABELS)), dtype=np.float32)
+        for layers, temperature in self.members:
+            h = x
+            for k, (w, b) in enumerate(layers):
+                h = h @ w + b
+                if k < len(layers) - 1:
+                    h = np.maximum(h, 0.0)
+            total += _softmax(h / temperature)
+        return (total / len(self.members))[:, self._order]
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         if not pairs:
@@ -487,19 +502,24 @@ class CrossEncoderJudge:
 
 
 _default: EntailmentJudge | None = None
+_cross_encoders: dict[str, CrossEncoderJudge] = {}
 _default_lock = threading.Lock()
 
 
 def default_judge(embedder: Any = None) -> EntailmentJudge:
-    """:class:`CrossEncoderJudge` when ``RASHOMON_NLI_MODEL`` names a folder, else
-    :class:`LearnedJudge` (using ``embedder``, or the default embedder). Loaded once per process
-    when no embedder is given."""
+    """:class:`CrossEncoderJudge` when ``RASHOMON_NLI_MODEL`` names a folder (loaded once per
+    folder), else :class:`LearnedJudge` (using ``embedder``, or the default embedder, then loaded
+    once per process)."""
     global _default
     folder = os.environ.get(ENV_MODEL)
     if folder:
         if not Path(folder).is_dir():
             raise ConfigurationError("E007", path=folder)
-        return CrossEncoderJudge(folder)
+        with _default_lock:
+            judge = _cross_encoders.get(folder)
+            if judge is None:
+                judge = _cross_encoders[folder] = CrossEncoderJudge(folder)
+            return judge
     if embedder is not None:
         return LearnedJudge(embedder=embedder)
     with _default_lock:

@@ -261,47 +261,70 @@ def train(data_dir: str | Path, out: str | Path, seed: int = 0, log: Any = print
     scale = x[train_idx].std(axis=0) + 1e-6
     xs = (x - mean) / scale
     boost = np.array([CROSS_DOC_WEIGHT if p.kind.startswith("cross-doc") else 1.0 for p in pairs])
-    selection = []
+    selection: list[dict[str, Any]] = []
+    val_probs: dict[tuple[str, float], np.ndarray] = {}
+    val_pairs = [pairs[i] for i in val_idx]
+
+    def macro_f1(metrics: dict[str, Any]) -> float:
+        return float(np.mean([s["f1"] for s in metrics["per_class"].values()]))
+
     for kind, strength in CANDIDATES:
-        model = _fit(kind, xs[fit_idx], y[fit_idx], seed, strength, boost[fit_idx])
-        logits = _logits(_layers(model), xs[val_idx])
-        temperature = fit_temperature(logits, y[val_idx])
-        val = evaluate(_forward(_layers(model), xs[val_idx]), [pairs[i] for i in val_idx])
-        macro = float(np.mean([s["f1"] for s in val["per_class"].values()]))
-        selection.append({"model": kind, "strength": strength, "val_macro_f1": macro,
-                          "val_accuracy": val["accuracy"], "temperature": temperature})  # fmt: skip
+        layers = _layers(_fit(kind, xs[fit_idx], y[fit_idx], seed, strength, boost[fit_idx]))
+        temperature = fit_temperature(_logits(layers, xs[val_idx]), y[val_idx])
+        val_probs[(kind, strength)] = _forward(layers, xs[val_idx], temperature)
+        val = evaluate(val_probs[(kind, strength)], val_pairs)
+        selection.append({"model": kind, "members": [(kind, strength, temperature)],
+                          "val_macro_f1": macro_f1(val), "val_accuracy": val["accuracy"]})
         log(f"  {kind:8} {strength:<6} validation accuracy {val['accuracy']:.3f} "
-            f"macro-F1 {macro:.3f} (temperature {temperature:.2f})")  # fmt: skip
-    best = max(selection, key=lambda s: s["val_macro_f1"])
-    model = _fit(best["model"], xs[train_idx], y[train_idx], seed, best["strength"],
-                 boost[train_idx])  # fmt: skip
-    layers = _layers(model)
-    temperature = best["temperature"]
-    probs = _forward(layers, xs[test_idx], temperature)
+            f"macro-F1 {macro_f1(val):.3f} (temperature {temperature:.2f})")  # fmt: skip
+    # The best linear model and the best network, averaged.
+    lin = max((c for c in selection if c["model"] == "logreg"), key=lambda c: c["val_macro_f1"])
+    net = max((c for c in selection if c["model"] != "logreg"), key=lambda c: c["val_macro_f1"])
+    members = lin["members"] + net["members"]
+    val = evaluate(np.mean([val_probs[m[:2]] for m in members], axis=0), val_pairs)
+    selection.append({"model": "ensemble", "members": members, "val_macro_f1": macro_f1(val),
+                      "val_accuracy": val["accuracy"]})  # fmt: skip
+    log(f"  ensemble of {lin['model']} and {net['model']}: validation accuracy "
+        f"{val['accuracy']:.3f} macro-F1 {macro_f1(val):.3f}")  # fmt: skip
+    best = max(selection, key=lambda c: c["val_macro_f1"])
+
+    # Refit the chosen members on all training stories; temperatures stay as fitted on validation.
+    fitted = []
+    for kind, strength, temperature in best["members"]:
+        layers = _layers(_fit(kind, xs[train_idx], y[train_idx], seed, strength, boost[train_idx]))
+        fitted.append((layers, temperature))
+
+    def predict(rows: np.ndarray) -> np.ndarray:
+        return np.mean([_forward(layers, xs[rows], t) for layers, t in fitted], axis=0)
+
+    probs = predict(test_idx)
     held = evaluate(probs, [pairs[i] for i in test_idx])
-    train_metrics = evaluate(_forward(layers, xs[train_idx], temperature),
-                             [pairs[i] for i in train_idx])  # fmt: skip
+    train_metrics = evaluate(predict(train_idx), [pairs[i] for i in train_idx])
     y_test = y[test_idx]
     nll = float(-np.log(np.maximum(probs[np.arange(len(y_test)), y_test], 1e-12)).mean())
     held["log_loss"] = nll
-    log(f"held-out log-loss {nll:.3f} at temperature {temperature:.2f}")
+    log(f"held-out log-loss {nll:.3f}")
     log(report("held-out (stories never seen in training)", held))
-    log(f"(training accuracy {train_metrics['accuracy']:.3f}; chosen {best['model']} "
-        f"{best['strength']}; {time.perf_counter() - t0:.0f}s in all)")  # fmt: skip
+    log(f"(training accuracy {train_metrics['accuracy']:.3f}; chosen {best['model']}: "
+        f"{best['members']}; {time.perf_counter() - t0:.0f}s in all)")  # fmt: skip
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     arrays = {"mean": mean.astype(np.float32), "scale": scale.astype(np.float32)}
-    for k, (w, b) in enumerate(layers):
-        arrays[f"W{k}"], arrays[f"b{k}"] = w, b
+    member_meta = []
+    for m, ((layers, temperature), (kind, strength, _)) in enumerate(
+        zip(fitted, best["members"], strict=True)
+    ):
+        for k, (w, b) in enumerate(layers):
+            arrays[f"m{m}_W{k}"], arrays[f"m{m}_b{k}"] = w, b
+        member_meta.append({"prefix": f"m{m}_", "layers": len(layers), "model": kind,
+                            "strength": strength, "temperature": temperature})  # fmt: skip
     np.savez_compressed(out / "weights.npz", **arrays)
     meta = {
         "name": "rashomon-learned-judge-v1",
         "labels": list(LABELS),
-        "layers": len(layers),
         "model": best["model"],
-        "strength": best["strength"],
-        "temperature": temperature,
+        "members": member_meta,
         "cross_doc_weight": CROSS_DOC_WEIGHT,
         "embedding": featurizer.embedding,
         "embedder": getattr(embedder, "name", "all-MiniLM-L6-v2"),

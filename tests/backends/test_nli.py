@@ -125,6 +125,32 @@ def test_learned_judge_outputs_probabilities_in_label_order(tmp_path):
     assert judge.judge([]).shape == (0, 3)
 
 
+def test_learned_judge_averages_its_members(tmp_path):
+    emb = HashEmbedder()
+    n = len(LEXICAL_FEATURES) + 2 * emb.dim
+    one, two = tmp_path / "one", tmp_path / "two"
+    for folder in (one, two):
+        folder.mkdir()
+    _write_random_judge(one, n)
+    rng = np.random.default_rng(1)
+    w2, b2 = rng.normal(size=(n, 3)).astype(np.float32), rng.normal(size=3).astype(np.float32)
+    with np.load(one / "weights.npz") as npz:
+        arrays = {"mean": npz["mean"], "scale": npz["scale"], "m0_W0": npz["W0"],
+                  "m0_b0": npz["b0"], "m1_W0": w2, "m1_b0": b2}  # fmt: skip
+    np.savez(two / "weights.npz", **arrays)
+    meta = json.loads((one / "judge.json").read_text())
+    meta.pop("layers")
+    meta["members"] = [{"prefix": "m0_", "layers": 1, "temperature": 1.0},
+                       {"prefix": "m1_", "layers": 1, "temperature": 2.0}]  # fmt: skip
+    (two / "judge.json").write_text(json.dumps(meta))
+    single, ensemble = LearnedJudge(one, embedder=emb), LearnedJudge(two, embedder=emb)
+    x = single.featurizer([(NAVY, NAVY_NUMBER), (QUAKE, NAVY)])
+    z = x @ w2 + b2
+    second = nli._softmax(z / 2.0)[:, [1, 2, 0]]
+    expected = (single.predict_features(x) + second) / 2
+    np.testing.assert_allclose(ensemble.predict_features(x), expected, rtol=1e-4, atol=1e-6)
+
+
 def test_learned_judge_refuses_stale_or_missing_weights(tmp_path):
     with pytest.raises(ConfigurationError):
         LearnedJudge(tmp_path)
@@ -177,7 +203,9 @@ def test_cross_encoder_judge_loads_a_local_folder(tmp_path, monkeypatch):
     expected = np.exp(logits[0][[1, 2, 0]]) / np.exp(logits[0]).sum()
     np.testing.assert_allclose(probs[0], expected, rtol=1e-4)
     monkeypatch.setenv(nli.ENV_MODEL, str(tmp_path))
-    assert isinstance(default_judge(), CrossEncoderJudge)
+    chosen = default_judge()
+    assert isinstance(chosen, CrossEncoderJudge)
+    assert default_judge() is chosen  # loaded once per folder
 
 
 def test_default_judge_env_must_name_a_folder(monkeypatch, tmp_path):
