@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from rashomon.evaluation.fnc1 import (
     summarize,
 )
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("RASHOMON_DATA", Path(__file__).resolve().parents[2].parent / "shared"
+                          / "data"))
 
 
 def test_official_score_on_a_hand_made_confusion():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -19,7 +20,8 @@ from rashomon.evaluation.perturb import (
 )
 from rashomon.model import Article
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = Path(os.environ.get("RASHOMON_DATA", Path(__file__).resolve().parents[2].parent / "shared"
+                          / "data"))
 
 # A short excerpt of a real ECB+ report (ecbplus/12ecb/1, CC BY 3.0), lightly abridged.
 NAVY_TEXT = (
