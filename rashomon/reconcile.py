@@ -50,10 +50,13 @@ from rashomon.pipeline.align import (
 from rashomon.pipeline.annotate import ParsedDoc, annotate
 from rashomon.pipeline.brief import build_brief
 from rashomon.pipeline.differences import (
+    JUDGE_THRESHOLD,
     Conflict,
     ViewInfo,
+    explain_judged,
     group_conflicts,
     group_details,
+    judge_candidate,
     role_of,
 )
 from rashomon.pipeline.entities import EntityIndex, resolve
@@ -169,11 +172,13 @@ class Reconciler:
         parser: Language | None = None,
         embedder: Embedder | None = None,
         judge: Any | None = None,
+        use_judge: bool = True,
         align_threshold: float = ALIGN_THRESHOLD,
     ) -> None:
         self._parser = parser
         self._embedder = embedder
-        self.judge = judge
+        self._judge = judge
+        self.use_judge = use_judge
         self.align_threshold = align_threshold
 
     @property
@@ -188,9 +193,20 @@ class Reconciler:
             self._embedder = default_embedder()
         return self._embedder
 
+    @property
+    def judge(self) -> Any:
+        """The entailment judge (a real NLI model when ``RASHOMON_NLI_MODEL`` names one)."""
+        if self._judge is None:
+            from rashomon.backends.nli import default_judge
+
+            self._judge = default_judge(self.embedder)
+        return self._judge
+
     def load(self) -> Reconciler:
         """Load every model now (otherwise they load on first use)."""
         _ = self.parser, self.embedder
+        if self.use_judge:
+            _ = self.judge
         return self
 
     def compare(self, articles: Sequence[Article]) -> Comparison:
@@ -286,7 +302,9 @@ class Reconciler:
             "parser": f"{parser.meta.get('lang', '')}_{parser.meta.get('name', '')}"
             f"-{parser.meta.get('version', '')}",
             "embedder": getattr(self.embedder, "name", type(self.embedder).__name__),
-            "judge": getattr(self.judge, "name", "typed comparison"),
+            "judge": "typed comparison"
+            + (f" + {getattr(self.judge, 'name', type(self.judge).__name__)}"
+               if self.use_judge else ""),
         }
 
     # -- helpers ---------------------------------------------------------------------------
@@ -426,6 +444,20 @@ class Reconciler:
         contradictions: list[Contradiction] = []
         fact_sentence: dict[str, list[tuple[str, int]]] = {}
         antonyms = antonym_pairs()
+        typed: dict[int, list[Conflict]] = {}
+        for group in groups:
+            if len(group.members) > 1:
+                sims = {
+                    (id(a), id(b)): float(a.vector @ b.vector)
+                    for i, a in enumerate(group.members)
+                    for b in group.members[i + 1 :]
+                }
+                typed[id(group)] = group_conflicts(
+                    group, infos, sims, antonyms, names, entity_documents
+                )
+        judged = self._judge_conflicts(
+            [g for g in groups if len(g.members) > 1 and not typed[id(g)]], infos, names
+        )
         for n, group in enumerate(groups, start=1):
             fid = f"F{n}"
             members = group.members
@@ -444,14 +476,7 @@ class Reconciler:
                     )
                 )
                 continue
-            sims = {
-                (id(a), id(b)): float(a.vector @ b.vector)
-                for i, a in enumerate(members)
-                for b in members[i + 1 :]
-            }
-            conflicts: list[Conflict] = group_conflicts(
-                group, infos, sims, antonyms, names, entity_documents
-            )
+            conflicts: list[Conflict] = typed[id(group)] or judged.get(id(group), [])
             details: list[Detail] = group_details(group, part_terms, infos, part_vectors)
             status = "contradicted" if conflicts else "corroborated"
             statement = self._statement(members)
@@ -473,6 +498,43 @@ class Reconciler:
                 )
             )
         return facts, contradictions, fact_sentence
+
+    def _judge_conflicts(
+        self, groups: list[FactGroup], infos: dict[int, ViewInfo], names: dict[str, str]
+    ) -> dict[int, list[Conflict]]:
+        """What the typed checks cannot name, the entailment judge may: pairs of aligned facts
+        that agree in their words but that the judge finds contradictory with high confidence
+        become contradictions of kind "other"."""
+        if not self.use_judge:
+            return {}
+        candidates = [
+            (g, a, b)
+            for g in groups
+            for i, a in enumerate(g.members)
+            for b in g.members[i + 1 :]
+            if judge_candidate(a, b, infos[id(a)], infos[id(b)])
+        ]
+        if not candidates:
+            return {}
+        probabilities = self.judge.judge(
+            [(a.fact.statement, b.fact.statement) for _, a, b in candidates]
+        )
+        out: dict[int, list[Conflict]] = {}
+        for (g, a, b), p in zip(candidates, probabilities, strict=True):
+            contradiction = float(p[2])
+            if contradiction < JUDGE_THRESHOLD:
+                continue
+            kind = explain_judged(a, b, infos[id(a)], infos[id(b)], names)
+            if kind is None:
+                continue
+            out.setdefault(id(g), []).append(
+                Conflict(
+                    kind, a, b, f"the two wordings are judged contradictory "
+                    f"({contradiction:.0%} sure)", list(a.fact.spans), list(b.fact.spans),
+                    contradiction,
+                )
+            )
+        return out
 
     @staticmethod
     def _statement(members: Sequence[FactView]) -> str:
