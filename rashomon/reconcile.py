@@ -130,6 +130,21 @@ def _person_mentions(
     return out
 
 
+def _language_warnings(articles: Sequence[Article]) -> list[str]:
+    """One warning per report that is confidently not English: the models read English only."""
+    from rashomon.corpus.language import is_english, language_of
+
+    out = []
+    for article in articles:
+        code, confidence, _ = language_of(article)
+        if not is_english(code, confidence):
+            out.append(
+                f"{article.id}: the text looks like language {code!r}; rashomon analyses English "
+                "only, so its facts may be missed or misaligned"
+            )
+    return out
+
+
 def _within(inner: Span, outer: Span) -> bool:
     return outer.start <= inner.start and inner.end <= outer.end
 
@@ -224,6 +239,7 @@ class Reconciler:
         for pd in parsed:
             if pd.truncated:
                 warnings.append(f"{pd.id}: only the first part of a very long text was analysed")
+        warnings.extend(_language_warnings(articles))
         with timer.stage("entities"):
             entity_index = resolve(parsed)
             names = {e.id: e.name for e in entity_index.entities}

@@ -119,3 +119,17 @@ def test_jsonl_input_keeps_line_ids_and_offsets(reconciler, tmp_path, capsys):
         for ev in fact["evidence"]:
             assert texts[ev["document"]][ev["start"] : ev["end"]] == ev["text"]
     assert [c["kind"] for c in data["contradictions"]] == ["number"]
+
+
+@pytest.mark.slow
+def test_a_report_in_another_language_is_warned_about(reconciler, tmp_path, capsys):
+    german = tmp_path / "bericht.txt"
+    german.write_text(
+        "Der kolumbianische Präsident Gustavo Petro trifft am Dienstag in Washington den "
+        "US-Präsidenten Donald Trump. Es ist ihr erstes persönliches Treffen nach Monaten der "
+        "Spannungen über Venezuela, Drogenhandel und Öl.\n", encoding="utf-8",
+    )
+    main(["compare", str(EXAMPLE_FILES[0]), str(german), "-f", "json", "--quiet"])
+    captured = capsys.readouterr()
+    assert "bericht.txt: the text looks like language 'de'" in captured.err
+    assert json.loads(captured.out)["warnings"]

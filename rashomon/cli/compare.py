@@ -56,6 +56,9 @@ def compare_command(
         reconciler.load()
     with Stage(f"Reconciling {len(articles)} report{'s' if len(articles) != 1 else ''}"):
         comparison = reconciler.compare(articles)
+    if fmt != "terminal":  # the terminal report lists them itself
+        for warning in comparison.warnings:
+            print(f"rashomon: warning: {warning}", file=sys.stderr)
     color = None
     if fmt == "terminal":
         color = output is None and sys.stdout.isatty()
