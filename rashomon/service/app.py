@@ -122,12 +122,21 @@ class ErrorOut(BaseModel):
     error: ErrorDetail
 
 
+OUTCOMES = ("new", "near_duplicate", "duplicate", "skipped", "failed")
+
+
 class OutcomeOut(BaseModel):
+    """What became of one article given to the corpus."""
+
     id: str
-    status: str = Field(..., description="new, near_duplicate, duplicate or failed")
+    status: Literal["new", "near_duplicate", "duplicate", "skipped", "failed"] = Field(
+        ..., description="new; near_duplicate (stored, a copy of `duplicate_of`); duplicate "
+        "(already stored, nothing done); skipped (not stored: not in English, `reason` says "
+        "why); failed (`reason` says why)",
+    )
     story_id: str | None = None
     duplicate_of: str | None = None
-    reason: str | None = None
+    reason: str | None = Field(None, examples=["language 'de', only English is analysed"])
 
 
 class BatchOut(BaseModel):
@@ -135,6 +144,7 @@ class BatchOut(BaseModel):
     new: int
     near_duplicate: int
     duplicate: int
+    skipped: int = Field(..., description="articles not stored because of their language")
     failed: int
 
 
@@ -308,7 +318,8 @@ def _api_router(service: Service) -> APIRouter:
                  response_model=OutcomeOut)
     def add_article(article: ArticleIn, response: Response) -> dict[str, Any]:
         """Add one report to the corpus; it joins a story (or starts one). Idempotent: the
-        same text again answers ``duplicate`` (200)."""
+        same text again answers ``duplicate`` (200). A report not in English is not stored:
+        ``skipped`` (200), with the reason."""
         outcome = service.add_articles([article.to_article()])[0]
         if outcome.status not in ("new", "near_duplicate"):
             response.status_code = 200
@@ -317,13 +328,13 @@ def _api_router(service: Service) -> APIRouter:
     @router.post("/articles/batch", tags=["articles"], dependencies=write, status_code=201,
                  response_model=BatchOut)
     def add_articles(batch: ArticleBatch, response: Response) -> dict[str, Any]:
-        """Add many reports at once (up to 1000), e.g. the lines of a JSONL file."""
+        """Add many reports at once (up to 1000), e.g. the lines of a JSONL file; one outcome
+        per report, and how many of each (reports not in English are ``skipped``)."""
         if len(batch.articles) > limits.max_batch:
             raise ServiceError("E091", count=len(batch.articles), limit=limits.max_batch)
         outcomes = service.add_articles([a.to_article() for a in batch.articles])
         results = [_outcome(o) for o in outcomes]
-        counts = {k: sum(1 for r in results if r["status"] == k)
-                  for k in ("new", "near_duplicate", "duplicate", "failed")}
+        counts = {k: sum(1 for r in results if r["status"] == k) for k in OUTCOMES}
         if not counts["new"] and not counts["near_duplicate"]:
             response.status_code = 200
         return {"results": results, **counts}
@@ -520,8 +531,11 @@ def _result_or_raise(job: Job) -> Comparison:
         return job.result
     if isinstance(job.exception, RashomonError):
         raise job.exception
-    error = job.error or {"message": "the analysis failed"}
-    raise ServiceError("E099", reason=error["message"])
+    failure = ServiceError("E099", reason="the analysis failed")
+    if job.error and job.error.get("message"):
+        # The job wrote its E099 message already (rashomon.errors): answer it as it is.
+        failure.message = failure.detail = job.error["message"]
+    raise failure
 
 
 def _formatted(comparison: Comparison, fmt: str, *, title: str | None = None) -> Response:
@@ -652,23 +666,22 @@ def _install_error_handlers(app: FastAPI) -> None:
         if any(e.get("type") == "json_invalid" for e in errors):
             problem = next(e for e in errors if e.get("type") == "json_invalid")
             ctx = problem.get("ctx") or {}
-            return reply(request, 400, "E097",
-                         f"the request body is not valid JSON ({ctx.get('error', 'invalid')})")
+            bad = RashomonError("E097", what="JSON", problem=ctx.get("error", "invalid"))
+            return reply(request, 400, bad.code, bad.message)
         return reply(request, 422, "E096", describe_errors(errors))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code in (404, 405):
-            return reply(request, exc.status_code, "E098",
-                         f"{request.method} {request.url.path}: there is nothing here")
-        if exc.status_code == 400:
-            return reply(request, 400, "E097",
-                         f"the request body is not valid ({exc.detail})")
+            missing = RashomonError("E098", method=request.method, path=request.url.path)
+            return reply(request, exc.status_code, missing.code, missing.message)
+        if exc.status_code == 400:  # what Starlette raises when a form cannot be parsed
+            bad = RashomonError("E097", what="form data", problem=exc.detail)
+            return reply(request, 400, bad.code, bad.message)
         return reply(request, exc.status_code, "E099", str(exc.detail))
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         log.exception("request %s %s failed", request.method, request.url.path)
-        reason = type(exc).__name__
-        return reply(request, 500, "E099",
-                     f"something went wrong inside rashomon ({reason}); the server log has more")
+        crash = RashomonError("E099", reason=type(exc).__name__)
+        return reply(request, 500, crash.code, crash.message)

@@ -208,8 +208,8 @@ class JobManager:
         except Exception as exc:  # report it on the job; the log gets the traceback
             log.exception("job %s (%s) failed", job.id, job.kind)
             job.exception = exc
-            reason = f"{type(exc).__name__}: {exc}"[:300]
-            self._fail(job, "E099", f"something went wrong inside rashomon ({reason})")
+            crash = RashomonError("E099", reason=f"{type(exc).__name__}: {exc}"[:300])
+            self._fail(job, crash.code, crash.message)
         else:
             with job.lock:
                 job.result = result

@@ -9,8 +9,6 @@ follows it as a job.
 from __future__ import annotations
 
 import hashlib
-import inspect
-import json
 import logging
 import os
 import re
@@ -148,24 +146,6 @@ class Service:
         )
 
     # -- stories ------------------------------------------------------------------------------
-    def cached_story(self, story_id: str, members: list[Any] | None = None) -> Comparison | None:
-        """The story's reconciliation if the corpus has it cached for its current members
-        (``members``: the story's stored articles, when the caller has read them already)."""
-        from rashomon.corpus.api import comparison_from_dict, members_hash
-
-        store = self.corpus.store
-        if members is None:
-            members = store.story_articles(story_id)
-        if not members:
-            return None
-        cached = store.cached_comparison(story_id, members_hash(members))
-        if cached is None:
-            return None
-        try:
-            return comparison_from_dict(json.loads(cached), [m.article for m in members])
-        except (KeyError, TypeError, ValueError):
-            return None  # written by another version: the job recomputes it
-
     def submit_story(self, story_id: str) -> Job:
         """Queue the reconciliation of a stored story (one job per story at a time)."""
         story = self.corpus.story(story_id)  # E061 before anything is queued
@@ -176,36 +156,14 @@ class Service:
                 f"reconciling {story.size} report{'s' if story.size != 1 else ''}",
                 start=0.3, end=0.97, expected=max(1.0, 4000 * story.size * self.seconds_per_char),
             )
-            return self.story_comparison(story_id)
+            # The corpus owns the cache (keyed by the story's members and the version):
+            # compare_story answers from it or reconciles with this server's models and fills it.
+            return self.corpus.compare_story(story_id, reconciler=self.reconciler)
 
         return self.jobs.submit(
             "story", work, key=f"story:{story_id}",
             meta={"story": story_id, "reports": story.size},
         )
-
-    def story_comparison(self, story_id: str) -> Comparison:
-        """``Corpus.compare_story`` with this service's reconciler (cached in the store)."""
-        compare_story = self.corpus.compare_story
-        if "reconciler" in inspect.signature(compare_story).parameters:
-            return compare_story(story_id, reconciler=self.reconciler)  # type: ignore[call-arg]
-        from rashomon.reconcile import default_reconciler
-
-        if self.reconciler is default_reconciler():
-            return compare_story(story_id)
-        # The corpus reconciles with the process-wide default; this service was given its own
-        # reconciler, so do what compare_story does (same cache key, same cache) with it.
-        from rashomon.corpus.api import members_hash
-
-        store = self.corpus.store
-        members = store.story_articles(story_id)
-        cached = self.cached_story(story_id, members)
-        if cached is not None:
-            return cached
-        comparison = self.reconciler.compare([m.article for m in members])
-        store.put_comparison(
-            story_id, members_hash(members), json.dumps(comparison.to_dict(), ensure_ascii=False)
-        )
-        return comparison
 
     # -- rendered fragments (the story page's costly part), keyed by the member list ---------
     def fragment(self, key: tuple[str, str]) -> Any:

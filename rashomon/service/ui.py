@@ -128,7 +128,7 @@ def ui_router(service: Service) -> APIRouter:
         key = (story_id, members_hash(members))
         fragment = service.fragment(key)
         if fragment is None:
-            comparison = service.cached_story(story_id, members)
+            comparison = service.corpus.cached_comparison(story_id, members)
             if comparison is None:
                 job = _submit(lambda: service.submit_story(story_id))
                 if job.state == "failed":
