@@ -3,13 +3,19 @@
 Only ``text`` is required. ``Article.text`` is the ``text`` field exactly as it is in the JSON, so
 offsets index the string the user gave. A bad line is a failure of that line only (E006, with
 its number): :func:`read_jsonl` yields it and goes on, and ``read_reports`` stops at it.
+
+A JSONL file is a dump of many articles, often far larger than any one report, so ``max_bytes``
+(``--max-bytes``) caps each line rather than the file: a line over it is an E006 failure of that
+line, read no further than the cap, and the lines after it are read as usual. The file is
+streamed, one line in memory at a time.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rashomon.errors import InputError
 from rashomon.model import Article
@@ -69,11 +75,42 @@ def article_from_record(record: Any, *, path: Path, line: int) -> Article:
     )
 
 
+def _lines(handle: BinaryIO, cap: int) -> Iterator[tuple[int, bytes | None, int]]:
+    """``(number, line, size)`` for each line of ``handle``, without its line ending (and the
+    first line without a UTF-8 byte order mark). A line of more than ``cap`` bytes comes as
+    ``None`` with its size: no more than ``cap`` and a few bytes of it are ever held in memory.
+    """
+    number = 0
+    while True:
+        number += 1
+        bom = len(UTF8_BOM) if number == 1 else 0
+        limit = cap + 2 + bom  # room for the line, "\r\n" and a byte order mark
+        raw = handle.readline(limit)
+        if not raw:
+            return
+        if len(raw) == limit and not raw.endswith(b"\n"):
+            # Over the cap (even a "\r" at the end leaves cap + 1 bytes of line): skip the
+            # rest of it in bounded reads, counting its size for the message.
+            size = len(raw) - (bom if raw.startswith(UTF8_BOM) else 0)
+            tail = raw[-2:]
+            while not tail.endswith(b"\n"):
+                raw = handle.readline(1 << 20)
+                if not raw:
+                    break
+                size += len(raw)
+                tail = (tail + raw)[-2:]
+            yield number, None, size - (len(tail) - len(tail.rstrip(b"\r\n")))
+            continue
+        if number == 1:
+            raw = raw.removeprefix(UTF8_BOM)
+        raw = raw.rstrip(b"\r\n")  # so that JSON error columns count within the line
+        yield number, (raw if len(raw) <= cap else None), len(raw)
+
+
 def read_jsonl(path: Path, ctx: ReadContext) -> Reader:
-    """Read a JSONL file line by line, without holding the whole file in memory."""
+    """Read a JSONL file line by line, without holding the whole file in memory; each line is
+    held to ``ctx.max_bytes`` (a longer one fails alone, E006)."""
     size = file_size(path)
-    if size > ctx.max_bytes:
-        raise InputError("E004", path=path, size=size, limit=ctx.max_bytes)
     if size == 0:
         raise InputError("E001", path=path)
     try:
@@ -84,15 +121,18 @@ def read_jsonl(path: Path, ctx: ReadContext) -> Reader:
         check_text_bytes(handle.read(SNIFF_BYTES), path)
         handle.seek(0)
         found = False
-        for number, raw in enumerate(handle, start=1):
-            if number == 1:
-                raw = raw.removeprefix(UTF8_BOM)
-            raw = raw.rstrip(b"\r\n")  # so that JSON error columns count within the line
-            if not raw.strip():
+        for number, raw, length in _lines(handle, ctx.max_bytes):
+            if raw is not None and not raw.strip():
                 continue
             found = True
             origin = f"{path}:{number}"
             try:
+                if raw is None:
+                    raise InputError(
+                        "E006", path=path, line=number,
+                        problem=f"the line is {length} bytes, over the limit of "
+                                f"{ctx.max_bytes} bytes per article (--max-bytes)",
+                    )
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:

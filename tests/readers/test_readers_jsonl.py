@@ -89,8 +89,102 @@ def test_blank_lines_only_is_e001(tmp_path: Path) -> None:
     assert excinfo.value.code == "E001"
 
 
-def test_over_max_bytes_is_e004(tmp_path: Path) -> None:
-    path = write_lines(tmp_path / "big.jsonl", *['{"text": "A storm hit the coast."}'] * 50)
+def test_max_bytes_caps_each_line_not_the_file(tmp_path: Path) -> None:
+    # 50 lines of 54 bytes: the file (2,750 bytes) is far over the cap, every line under it.
+    lines = [json.dumps({"id": f"a{k:02}", "text": "A storm hit the coast."}) for k in range(50)]
+    path = write_lines(tmp_path / "dump.jsonl", *lines)
+    assert path.stat().st_size > 1000 and max(len(line) for line in lines) <= 100
+    articles = read_reports([path], max_bytes=100)
+    assert [a.id for a in articles] == [f"a{k:02}" for k in range(50)]
+
+
+def test_a_line_over_max_bytes_fails_alone_in_iter_reports(tmp_path: Path) -> None:
+    long_text = "word " * 60  # a 300-character text
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(
+        b'{"id": "a", "text": "First report."}\n'
+        + json.dumps({"id": "big", "text": long_text}).encode() + b"\r\n"
+        + b'{"id": "c", "text": "Third report."}\n'
+        + json.dumps({"id": "tail", "text": long_text}).encode()  # last line, no newline
+    )
+    big_size = len(json.dumps({"id": "big", "text": long_text}))
+    tail_size = len(json.dumps({"id": "tail", "text": long_text}))
+    results = list(iter_reports([path], max_bytes=100))
+    assert [r.origin for r in results] == [f"{path}:{n}" for n in range(1, 5)]
+    assert [r.article.id for r in results if r.article] == ["a", "c"]
+    assert [r.error for r in results if r.error] == [
+        f"[E006] {path}, line 2: the line is {big_size} bytes, over the limit of 100 bytes "
+        "per article (--max-bytes)",
+        f"[E006] {path}, line 4: the line is {tail_size} bytes, over the limit of 100 bytes "
+        "per article (--max-bytes)",
+    ]
+    # read_reports still stops at the first problem, naming its line.
+    with pytest.raises(InputError) as excinfo:
+        read_reports([path], max_bytes=100)
+    assert excinfo.value.code == "E006" and excinfo.value.fields["line"] == 2
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b""])
+def test_the_line_cap_is_exact(tmp_path: Path, ending: bytes) -> None:
+    line = json.dumps({"id": "x", "text": "The river rose three metres overnight."}).encode()
+    for bom in (b"", b"\xef\xbb\xbf"):
+        path = tmp_path / "edge.jsonl"
+        path.write_bytes(bom + line + ending)
+        (article,) = read_reports([path], max_bytes=len(line))  # exactly at the cap: read
+        assert article.id == "x"
+        (result,) = iter_reports([path], max_bytes=len(line) - 1)  # one byte over: refused
+        assert result.error is not None and f"the line is {len(line)} bytes" in result.error
+
+
+def test_a_long_line_is_not_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A line far over the cap is skipped in bounded reads, never held in memory whole."""
+    import io
+
+    huge = b'{"id": "huge", "text": "' + b"x" * 5_000_000 + b'"}\n'
+    path = tmp_path / "huge.jsonl"
+    path.write_bytes(huge + b'{"id": "after", "text": "Still read."}\n')
+    largest = 0
+    real_readline = io.BufferedReader.readline
+
+    class Spy(io.BufferedReader):
+        def readline(self, size: int | None = -1, /) -> bytes:
+            nonlocal largest
+            data = real_readline(self, size)
+            largest = max(largest, len(data))
+            return data
+
+    real_open = Path.open
+
+    def spying_open(self: Path, mode: str = "r", *args: object, **kwargs: object) -> object:
+        handle = real_open(self, mode, *args, **kwargs)  # type: ignore[arg-type]
+        if self == path and mode == "rb":
+            raw = handle.detach()  # type: ignore[union-attr]
+            return Spy(raw)
+        return handle
+
+    monkeypatch.setattr(Path, "open", spying_open)
+    results = list(iter_reports([path], max_bytes=1000))
+    assert "the line is 5000026 bytes" in (results[0].error or "")
+    assert results[1].article is not None and results[1].article.id == "after"
+    assert 1000 < largest <= 1 << 20  # bounded reads: the cap, or 1 MB chunks while skipping
+
+
+def test_a_large_dump_is_read_line_by_line(tmp_path: Path) -> None:
+    # 2,000 articles of about 2 KB: a 4 MB file, ten times the cap it is read under.
+    text = "Officials said the bridge would reopen next week. " * 40
+    path = tmp_path / "dump.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        for k in range(2000):
+            out.write(json.dumps({"id": f"n{k}", "text": text}) + "\n")
+    assert path.stat().st_size > 4_000_000
+    results = list(iter_reports([path], max_bytes=400_000))
+    assert len(results) == 2000 and all(r.ok for r in results)
+    assert results[-1].article is not None and results[-1].article.id == "n1999"
+
+
+def test_other_readers_still_cap_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "report.txt"
+    path.write_text("A storm hit the coast. " * 20, encoding="utf-8")
     with pytest.raises(InputError) as excinfo:
         read_reports([path], max_bytes=100)
     assert excinfo.value.code == "E004"
