@@ -23,12 +23,20 @@ _PROJECT = Path(__file__).resolve().parents[2]
 
 
 def data_dir(given: str | None) -> Path:
-    """``--data``, else ``$RASHOMON_DATA``, else ``../shared/data`` beside the project."""
+    """``--data``, else ``$RASHOMON_DATA``, else ``../shared/data`` beside the project.
+
+    A ``--data`` that is given must be a folder (E080): falling back to another folder would
+    measure other data than the one asked for, without a word.
+    """
     shared = str(_PROJECT.parent / "shared" / "data")
-    for candidate in (given, os.environ.get("RASHOMON_DATA"), shared):
+    if given:
+        if not Path(given).is_dir():
+            raise RashomonError("E080", path=given)
+        return Path(given)
+    for candidate in (os.environ.get("RASHOMON_DATA"), shared):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
-    raise RashomonError("E080", path=given or str(_PROJECT.parent / "shared" / "data"))
+    raise RashomonError("E080", path=shared)
 
 
 def _data_option() -> typer.models.OptionInfo:
@@ -82,8 +90,15 @@ def perturbations_command(
 
 
 @evaluate_app.command("clustering")
-def clustering_command(data: str | None = _data_option()) -> None:
+def clustering_command(
+    data: str | None = _data_option(),
+    embeddings: bool = typer.Option(
+        False, "--embeddings",
+        help="Also score the pairs with all-MiniLM-L6-v2 (about 6 minutes on 2 CPU cores).",
+    ),
+) -> None:
     """Story clustering (ECB+, NewsWCL50) and pair similarity (SemEval-2022 Task 8, Lee)."""
     from rashomon.evaluation import clustering
 
-    sys.exit(clustering.main(["--data", str(data_dir(data))]) or 0)
+    argv = ["--data", str(data_dir(data))] + (["--embeddings"] if embeddings else [])
+    sys.exit(clustering.main(argv) or 0)
