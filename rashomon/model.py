@@ -226,12 +226,14 @@ class Contradiction:
     sides: list[list[Span]]
     facts: list[str] = field(default_factory=list)  # ids of the StoryFacts involved
     confidence: float = 1.0
+    focus: list[Span] = field(default_factory=list)  # the words that differ ("30,000", "10,000")
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
             "explanation": self.explanation,
             "sides": [[s.to_dict() for s in side] for side in self.sides],
+            "focus": [s.to_dict() for s in self.focus],
             "facts": self.facts,
             "confidence": round(self.confidence, 3),
         }

@@ -59,7 +59,7 @@ from rashomon.pipeline.differences import (
     judge_candidate,
     role_of,
 )
-from rashomon.pipeline.entities import EntityIndex, resolve
+from rashomon.pipeline.entities import EntityIndex, resolve, short_name
 from rashomon.pipeline.facts import (
     Draft,
     alignment_text,
@@ -125,7 +125,7 @@ def _person_mentions(
         if sp is None:
             continue
         name = names[m.entity]
-        short = name.split()[-1] if " " in name else name
+        short = short_name(name)
         out.append((sp.start, sp.end, short))
     return out
 
@@ -289,7 +289,7 @@ class Reconciler:
         with timer.stage("quotes"):
             name_to_entity = {}
             for e in entity_index.entities:
-                name_to_entity.setdefault(e.name.split()[-1], e.id)
+                name_to_entity.setdefault(short_name(e.name), e.id)
                 name_to_entity.setdefault(e.name, e.id)
             quotes = []
             for i, pd in enumerate(parsed):
@@ -356,7 +356,7 @@ class Reconciler:
         terms = terms_of(own | context)
         # Pronouns resolved to a name count as that name's entity.
         for e in entity_index.entities:
-            short = "~" + (e.name.split()[-1] if " " in e.name else e.name).lower()
+            short = "~" + short_name(e.name).lower()
             if short in terms:
                 terms.discard(short)
                 terms.add(entity_term(e.id, e.kind))
@@ -576,16 +576,18 @@ class Reconciler:
                 side_b.add(id(c.b))
             elif id(c.a) in side_b:
                 side_a.add(id(c.b))
-        spans_a = [s for m in members if id(m) in side_a for s in (
-            first.a_spans if m is first.a else m.fact.spans)]
-        spans_b = [s for m in members if id(m) in side_b for s in (
-            first.b_spans if m is first.b else m.fact.spans)]
+        # Each side is the whole wording of its reports; the words that differ are the focus.
+        spans_a = [s for m in members if id(m) in side_a for s in m.fact.spans]
+        spans_b = [s for m in members if id(m) in side_b for s in m.fact.spans]
+        focus = [s for c in conflicts for s in (*c.a_spans, *c.b_spans)
+                 if c.a_spans != c.a.fact.spans]
         return Contradiction(
             kind=first.kind,  # type: ignore[arg-type]
             explanation=first.explanation,
             sides=[spans_a, spans_b],
             facts=[fid],
             confidence=first.confidence,
+            focus=list(dict.fromkeys(focus)),
         )
 
 

@@ -89,6 +89,18 @@ def perturbations_command(
     print(format_report(result, verbose=verbose))
 
 
+@evaluate_app.command("outlets")
+def outlets_command(
+    data: str | None = _data_option(),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N stories."),
+) -> None:
+    """Reconcile real stories told by several outlets and list every contradiction reported,
+    for a person to check (real discrepancies or false alarms)."""
+    from rashomon.evaluation.contradictions import format_real, run_real
+
+    print(format_real(run_real(data_dir(data), limit=limit)))
+
+
 @evaluate_app.command("clustering")
 def clustering_command(
     data: str | None = _data_option(),

@@ -104,6 +104,9 @@ def _same_number(a: Quantity, b: Quantity) -> bool:
 def _comparable(a: Quantity, b: Quantity) -> bool:
     if a.kind != b.kind and {a.kind, b.kind} != {"count", "measure"}:
         return False
+    # Bare numbers ("one of his supporters", "the two were") count nothing nameable.
+    if a.unit is None or b.unit is None:
+        return False
     return unit_synonyms(a.unit, b.unit)
 
 

@@ -283,7 +283,14 @@ def _dominant(keys: set[str], clusters: dict[str, _Cluster]) -> str | None:
 
 
 def _surname(key: str) -> str:
-    return key.split()[-1] if key else key
+    parts = key.split()
+    return parts[-1] if parts else key
+
+
+def short_name(name: str) -> str:
+    """How a report names someone after the first mention: "Gustavo Petro" -> "Petro"."""
+    parts = name.split()
+    return parts[-1] if parts else name
 
 
 def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
@@ -429,8 +436,10 @@ def _canonical_name(names: list[RawMention], kind: str) -> str:
             canonical = aliases.get(m.key) or demonyms.get(m.key)
             if canonical:
                 return canonical
-    counts = Counter(m.surface for m in names if m.label != "MATCH")
+    counts = Counter(m.surface for m in names if m.label != "MATCH" and m.surface.strip())
     if not counts:
-        counts = Counter(m.surface for m in names)
+        counts = Counter(m.surface for m in names if m.surface.strip())
+    if not counts:
+        return names[0].surface or "?"
     # The longest name that is used, ties broken by frequency: "Gustavo Petro" over "Petro".
     return max(counts, key=lambda s: (len(s.split()), counts[s], len(s)))

@@ -389,6 +389,8 @@ def _parts(tokens: set[int], doc: Doc, pd: ParsedDoc, sent: int) -> list[Span]:
         tok = doc[i]
         piece: list[int] | None = None
         if tok.dep_ == "prep" and tok.head.i in tokens:
+            if tok.lower_ == "of":
+                continue  # "accused Colombia of ...", "the seizure of Maduro": an argument
             piece = [t.i for t in tok.subtree if t.i in tokens]
         elif tok.dep_ == "conj" and tok.pos_ in ("NOUN", "PROPN", "ADJ") and tok.head.i in tokens:
             later = {c.i for c in tok.children if c.dep_ == "conj"}
