@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from rashomon.model import Article, BriefSentence, Contradiction, Sentence, Span, StoryFact
 
 MAX_SENTENCES = 5
-MAX_SINGLE_SOURCE = 2
+MAX_SINGLE_SOURCE = 3
+MIN_SINGLE_WORDS = 6
 SINGLE_SOURCE_PENALTY = 0.25
 
 
@@ -66,7 +67,8 @@ def build_brief(
             covered.update(f.id for f in new)
             chosen.append((best, new))
     doc_index = {d.id: k for k, d in enumerate(documents)}
-    chosen.sort(key=lambda c: min(order[f.id] for f in c[1]) if c[1] else 0)
+    # News puts what matters first: the brief follows the reports' own order, leads first.
+    chosen.sort(key=lambda c: (c[0][1], doc_index[c[0][0]]))
     brief: list[BriefSentence] = []
     for (doc_id, sent_index), carried in chosen:
         sentence = sentences[doc_id][sent_index]
@@ -92,9 +94,8 @@ def build_brief(
         brief.append(
             BriefSentence(text, docs, [s for side in sides for s in side], list(c.facts))
         )
-    singles = [f for f in facts if f.status == "single_source"]
     if n_docs > 1:
-        for f in singles[:MAX_SINGLE_SOURCE]:
+        for f in _notable_single_source(facts, fact_sentence, documents)[:MAX_SINGLE_SOURCE]:
             doc_id = f.documents[0]
             brief.append(
                 BriefSentence(
@@ -103,3 +104,24 @@ def build_brief(
                 )
             )
     return brief
+
+
+def _notable_single_source(
+    facts: Sequence[StoryFact],
+    fact_sentence: dict[str, list[tuple[str, int]]],
+    documents: Sequence[Article],
+) -> list[StoryFact]:
+    """For each report, the earliest fact only it carries that names someone or something
+    (a full statement of at least six words, not a caption fragment), reports in order."""
+    picked: dict[str, StoryFact] = {}
+    for f in sorted(
+        (f for f in facts if f.status == "single_source"),
+        key=lambda f: min(s for _, s in fact_sentence.get(f.id, [("", 0)])),
+    ):
+        doc_id = f.documents[0]
+        words = f.statement.split()
+        named = sum(1 for w in words[1:] if w[:1].isupper())
+        if doc_id in picked or len(words) < MIN_SINGLE_WORDS or not named:
+            continue
+        picked[doc_id] = f
+    return [picked[d.id] for d in documents if d.id in picked]
