@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -11,19 +10,32 @@ from rashomon.errors import InputError
 
 
 def write_atomically(path: Path | str, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    """Write ``text`` to ``path`` so that it is either the old file or the whole new one:
+    a temporary file in the same folder, flushed to disk, then renamed over the target."""
     path = Path(path)
     if path.is_dir():
         raise InputError("E043", path=str(path))
     folder = path.parent if str(path.parent) else Path(".")
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise InputError("E069", path=path, reason=exc.strerror or str(exc)) from exc
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
+        # mkstemp creates the file readable by its owner only; give it the usual permissions.
+        os.chmod(temp, 0o666 & ~_umask())
         os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+    except BaseException as exc:
+        Path(temp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError("E069", path=path, reason=exc.strerror or str(exc)) from exc
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -7,11 +7,9 @@ Every command takes ``--db`` (default ``$RASHOMON_DB``, else the per-user SQLite
 from __future__ import annotations
 
 import json
-import os
 import re
 import signal
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 import typer
 
+from rashomon._files import write_atomically
 from rashomon.cli.app import app
 from rashomon.errors import InputError, RashomonError
 
@@ -215,35 +214,6 @@ def story_command(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
         write_atomically(output, text)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that it is either the old file or the whole new one:
-    a temporary file in the same folder, flushed to disk, then renamed over the target."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise InputError("E069", path=path, reason=exc.strerror or str(exc)) from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, path)
-    except BaseException as exc:
-        Path(temp).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError("E069", path=path, reason=exc.strerror or str(exc)) from exc
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # -- watch -------------------------------------------------------------------------------------

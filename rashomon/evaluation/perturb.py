@@ -39,22 +39,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rashomon.backends.nli import antonym_map, lexicon
-from rashomon.model import Article, Span
+from rashomon.model import CONTRADICTION_KINDS, Article, Span
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Token
     from spacy.tokens import Span as SpacySpan
 
-CONTRADICTION_KINDS: tuple[str, ...] = (
-    "number",
-    "date",
-    "person",
-    "place",
-    "organization",
-    "negation",
-    "other",
-)
 KINDS: tuple[str, ...] = (*CONTRADICTION_KINDS, "deletion")
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
