@@ -111,8 +111,24 @@ def _comparable(a: Quantity, b: Quantity) -> bool:
 
 
 def number_conflict(a: ViewInfo, b: ViewInfo) -> tuple[Quantity, Quantity] | None:
-    pairs = [(x, y) for x in a.quantities for y in b.quantities if _comparable(x, y)]
-    if not pairs or any(_same_number(x, y) for x, y in pairs):
+    """Each side gives a number of some thing that the other side counts differently.
+
+    Both directions must hold, so that "30,000 soldiers and 100 tanks" / "30,000 troops" is no
+    conflict, while "$200 million and $600 million" / "$200 million and $1,000 million" is."""
+    def lonely(side: list[Quantity], other: list[Quantity]) -> list[Quantity]:
+        out = []
+        for x in side:
+            comparable = [y for y in other if _comparable(x, y)]
+            if comparable and not any(_same_number(x, y) for y in comparable):
+                out.append(x)
+        return out
+
+    only_a = lonely(a.quantities, b.quantities)
+    only_b = lonely(b.quantities, a.quantities)
+    if not only_a or not only_b:
+        return None
+    pairs = [(x, y) for x in only_a for y in only_b if _comparable(x, y)]
+    if not pairs:
         return None
     # Report the pair of the same unit, or the first.
     return next(((x, y) for x, y in pairs if x.unit == y.unit), pairs[0])

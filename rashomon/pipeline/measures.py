@@ -61,6 +61,13 @@ def _unit_of(tok: Token, last: Token) -> tuple[str | None, float, str]:
     """(unit, factor, kind) for the number ending at ``last``."""
     doc = tok.doc
     nxt = doc[last.i + 1] if last.i + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ == "of":
+        # A part of a whole: "seven of the eleven nations", "nine billion of its accounts".
+        for j in range(nxt.i + 1, min(nxt.i + 6, len(doc))):
+            if doc[j].pos_ in ("NOUN", "PROPN"):
+                return doc[j].lemma_.lower(), 1.0, "count"
+            if doc[j].pos_ not in ("DET", "ADJ", "NUM", "PRON") and doc[j].tag_ != "PRP$":
+                break
     if nxt is not None:
         word = nxt.lower_
         if word in ("%", "percent") or (
@@ -147,8 +154,8 @@ def find_quantities(doc: Doc) -> list[tuple[int, int, Quantity | tuple]]:
         if unit in ("percent",) and end < n and doc[end].lower_ in ("%", "percent"):
             end += 1
         value *= factor
-        # A bare year ("in 2019") is a date, not a quantity.
-        if unit is None and _YEAR.match(tok.text):
+        # A year ("in 2019", "the 2016 election") is a date, not a quantity.
+        if kind == "count" and _YEAR.match(tok.text) and end == start + 1:
             i = end
             continue
         approx = False

@@ -111,3 +111,16 @@ def test_minimal_details_keep_the_smallest_uncovered_parts():
     small = Span("a", 40, 50, "y" * 10)
     covered = Span("a", 0, 5, "z" * 5)
     assert minimal_details([(big, 0.2), (small, 0.0), (covered, 1.0)]) == [small]
+
+
+def test_a_changed_amount_in_a_list_of_amounts_conflicts():
+    a = info([q(200e6, "usd"), q(600e6, "usd")])
+    b = info([q(200e6, "usd"), q(1000e6, "usd")])
+    x, y = number_conflict(a, b)
+    assert (x.value, y.value) == (600e6, 1000e6)
+
+
+def test_an_extra_number_on_one_side_is_no_conflict():
+    a = info([q(30000, "soldier"), q(100, "tank")])
+    b = info([q(30000, "troop")])
+    assert number_conflict(a, b) is None

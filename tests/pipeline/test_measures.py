@@ -58,3 +58,12 @@ def test_quantity_spans_index_the_text(nlp):
     pd = annotate([Article(id="t", text=text)], nlp)[0]
     for _, _, q in measure(pd).quantities:
         assert text[q.span.start : q.span.end] == q.span.text
+
+
+def test_a_part_of_a_whole_counts_the_whole_s_thing(nlp):
+    got = quantities(nlp, "We have deals with seven of the eleven nations in the pact.")
+    assert (7.0, "nation") in [(v, u) for v, u, _, _ in got]
+
+
+def test_a_year_before_a_noun_is_not_a_count(nlp):
+    assert quantities(nlp, "He lost the 2016 election to his rival.") == []
