@@ -69,6 +69,7 @@ from rashomon.pipeline.facts import (
     negation_parity,
     resolve_pronouns,
 )
+from rashomon.pipeline.lexicon import CONDITIONALS
 from rashomon.pipeline.measures import measure
 from rashomon.pipeline.quotes import extract_quotes
 
@@ -380,6 +381,7 @@ class Reconciler:
                 and doc[t].dep_ not in ("compound", "amod", "nmod")
             ),
             "quote" if in_quotation(own_set, doc) else (fact.attribution or "").lower(),
+            any(doc[t].lower_ in CONDITIONALS for t in own_set),
         )
         parts = []
         for span in fact.parts:
@@ -414,7 +416,7 @@ class Reconciler:
                 )
                 fact.quantities = [q for q in info.quantities if _within(q.span, span)]
                 fact.times = [t for t in info.times if _within(t.span, span)]
-                part = FactView(fact, v.doc, set(), set(terms))
+                part = FactView(fact, v.doc, set(), set(terms), part=True)
                 infos[id(part)] = ViewInfo(
                     fact.quantities, fact.times,
                     {e: r for e, r in info.entities.items()

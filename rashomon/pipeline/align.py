@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
@@ -45,9 +45,9 @@ class FactView:
     fact: Fact
     doc: int
     tokens: set[int]
-    terms: set[str]  # content lemmas, and "@E3" for entity E3
+    terms: set[str]  # content lemmas, and "@person:E3" for entity E3
     vector: np.ndarray | None = None
-    weights: dict[str, float] = field(default_factory=dict)
+    part: bool = False  # a phrase of a fact (second alignment pass), not a whole statement
 
 
 @dataclass(slots=True)

@@ -93,6 +93,7 @@ class ViewInfo:
     negation_parity: int = 0  # negations anywhere in the fact's words, modulo 2
     sentence_entities: frozenset[str] = frozenset()  # entities named in the fact's sentence
     voice: str = ""  # who says it: "" for the report itself, else the speaker or "quote"
+    conditional: bool = False  # "if", "unless": a hypothetical, whose polarity is not a claim
 
 
 def _same_number(a: Quantity, b: Quantity) -> bool:
@@ -333,7 +334,7 @@ def explain_judged(
 def judge_candidate(a: FactView, b: FactView, ia: ViewInfo, ib: ViewInfo) -> bool:
     """Whether two aligned facts are close enough for the judge's verdict to be trusted: the
     judge was trained on pairs that say the same thing but for one change."""
-    if ia.voice != ib.voice:
+    if ia.voice != ib.voice or a.part or b.part:
         return False
     similarity = float(a.vector @ b.vector) if a.vector is not None and b.vector is not None else 0
     return similarity >= JUDGE_SIMILARITY and agreement(a, b) >= JUDGE_AGREEMENT
@@ -402,8 +403,12 @@ def find_conflict(
     # so that a parser hanging a "not" elsewhere in one wording is no contradiction; and both
     # reports must speak with the same voice: a critic quoted saying "that's not putting people
     # back to work" does not contradict another report's account.
+    # Polarity belongs to whole statements: not to a phrase matched in the second alignment
+    # pass, nor to a hypothetical.
+    polar = not (a.part or b.part or ia.conditional or ib.conditional)
     if (
-        ia.voice == ib.voice
+        polar
+        and ia.voice == ib.voice
         and ia.negated != ib.negated
         and ia.negation_parity != ib.negation_parity
         and similarity >= NEGATION_SIMILARITY
@@ -416,6 +421,7 @@ def find_conflict(
         )
     if (
         antonyms
+        and polar
         and ia.voice == ib.voice
         and frozenset((ia.predicate, ib.predicate)) in antonyms
         # "before losing a primary" / "after losing the primary": prepositions relate the fact

@@ -445,8 +445,17 @@ def _negated(head: Token, tokens: set[int]) -> bool:
     doc = head.doc
     if head.i not in tokens:  # the fact is a phrase of a clause: the clause's "not" is not its
         return negation_parity(tokens, doc) == 1
-    count = int(_negates(head))
-    count += sum(1 for c in head.children if c.i in tokens and c.i != head.i and _negates(c))
+    count = 0
+    # The predicate, and the clauses it reports or governs ("said that he does not oppose",
+    # "must not give"): what a report says someone said is negated in the reported clause.
+    chain = [head]
+    for tok in chain:
+        count += int(_negates(tok))
+        count += sum(1 for c in tok.children if c.i in tokens and c.i != tok.i and _negates(c))
+        chain.extend(
+            c for c in tok.children
+            if c.dep_ in ("ccomp", "xcomp") and c.i in tokens and len(chain) < 4
+        )
     first = min(tokens)
     if doc[first].lower_ == "nor" or (first > 0 and doc[first - 1].lower_ == "nor"):
         count += 1

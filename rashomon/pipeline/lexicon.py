@@ -56,6 +56,10 @@ HEDGES = frozenset(
 # Verbs that negate the action they govern: "declined to predict" = "would not predict".
 NEGATIVE_PREDICATES = frozenset("decline refuse fail neglect omit deny".split())
 
+# Words that make a statement hypothetical: its polarity cannot be compared with a plain one
+# ("to pass it would help" / "if they don't pass it, it will hurt").
+CONDITIONALS = frozenset("if unless whether otherwise".split())
+
 # Words that make a clause negative when they attach to its predicate.
 NEGATIONS = frozenset("not n't n’t never no neither nor none nobody nothing".split())
 
