@@ -11,6 +11,7 @@ hold at most one fact per report.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,11 +22,15 @@ from scipy.optimize import linear_sum_assignment
 
 from rashomon.model import Fact
 
+_WORD = re.compile(r"[\w’'-]+")
+
 # Thresholds of the alignment score (0..1), kept as data in one place.
 ALIGN_THRESHOLD = 0.56
 COSINE_WEIGHT = 0.7  # the rest is the weighted overlap of lemmas and entities
 SENTENCE_ANCHOR = 0.65  # a pair this strong lends support to its sentences' other facts
 SENTENCE_BONUS = 0.06
+VERBATIM_PREFILTER = 0.3  # cosine under which two facts are not checked for shared wording
+VERBATIM_SHARE = 0.7  # share of words in common that makes two wordings near-verbatim
 PART_MARGIN = 0.04  # a part must beat the report's whole facts, and the threshold, by this
 # Shared names weigh more than shared words, people most: they are the participants, while
 # places are often only the setting ("US", "Venezuela" in every sentence of a story).
@@ -101,7 +106,19 @@ def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: dict[str, fl
     va = np.stack([v.vector for v in a])
     vb = np.stack([v.vector for v in b])
     cos = np.clip(va @ vb.T, 0.0, 1.0)
-    return COSINE_WEIGHT * cos + (1.0 - COSINE_WEIGHT) * overlap_matrix(a, b, idf)
+    scores = COSINE_WEIGHT * cos + (1.0 - COSINE_WEIGHT) * overlap_matrix(a, b, idf)
+    # Near-verbatim wordings (a wire copy, a lightly edited reprint) align whatever a changed
+    # name or number does to their embeddings: their words themselves mostly coincide.
+    for r, c in zip(*np.nonzero(cos >= VERBATIM_PREFILTER), strict=True):
+        wa, wb = _words(a[r]), _words(b[c])
+        shared = len(wa & wb) / max(len(wa | wb), 1)
+        if shared >= VERBATIM_SHARE:
+            scores[r, c] = max(scores[r, c], shared)
+    return scores
+
+
+def _words(view: FactView) -> frozenset[str]:
+    return frozenset(w.lower() for w in _WORD.findall(view.fact.statement))
 
 
 def overlap_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: TermWeights) -> np.ndarray:

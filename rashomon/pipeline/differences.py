@@ -51,6 +51,7 @@ SAME_FACT_AGREEMENT = 0.3
 NAME_SWAP_SIMILARITY = 0.72
 SAME_WORDS_AGREEMENT = 0.8  # facts this alike in their other words ...
 SAME_WORDS_SIMILARITY = 0.5  # ... need only this much embedding similarity
+ALL_WORDS_AGREEMENT = 0.9  # facts sharing all their other words need no embedding similarity
 NAME_SWAP_AGREEMENT = 0.5
 NEGATION_SIMILARITY = 0.7
 NEGATION_AGREEMENT = 0.5
@@ -365,6 +366,8 @@ def find_conflict(
     # When every other word is shared, a changed name or number alone moves the embeddings.
     same_words = agree >= SAME_WORDS_AGREEMENT
     floor = SAME_WORDS_SIMILARITY if same_words else SAME_FACT_SIMILARITY
+    if agree >= ALL_WORDS_AGREEMENT:
+        floor = 0.0
     if similarity < floor or agree < SAME_FACT_AGREEMENT:
         return None
     pair = number_conflict(ia, ib)
@@ -392,7 +395,7 @@ def find_conflict(
         _, ea, eb = swap
         if eb in ia.sentence_entities or ea in ib.sentence_entities:
             swap = None
-    name_floor = SAME_WORDS_SIMILARITY if same_words else NAME_SWAP_SIMILARITY
+    name_floor = floor if same_words else NAME_SWAP_SIMILARITY
     if swap is not None and similarity >= name_floor and agree >= NAME_SWAP_AGREEMENT:
         kind, ea, eb = swap
         return Conflict(
