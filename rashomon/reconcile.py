@@ -53,6 +53,7 @@ from rashomon.pipeline.differences import (
     JUDGE_THRESHOLD,
     Conflict,
     ViewInfo,
+    Word,
     explain_judged,
     group_conflicts,
     group_details,
@@ -78,6 +79,8 @@ if TYPE_CHECKING:
 
 # A part of a fact becomes a candidate for the second alignment pass with this many terms.
 MIN_PART_TERMS = 3
+# Parts of speech a capitalised word has when it may be (part of) a name: not "He", not "The".
+_NAME_POS = frozenset({"PROPN", "NOUN", "ADJ", "X"})
 
 
 @cache
@@ -382,6 +385,16 @@ class Reconciler:
             ),
             "quote" if in_quotation(own_set, doc) else (fact.attribution or "").lower(),
             any(doc[t].lower_ in CONDITIONALS for t in own_set),
+            tuple(
+                Word(
+                    tok.lower_, tok.lemma_.lower(), pd.token_span(t, t), token_entity.get(t),
+                    tok.ent_type_, (tok.is_title or tok.is_upper) and tok.pos_ in _NAME_POS,
+                    tok.like_num,
+                )
+                for t in sorted(own)
+                if not ((tok := doc[t]).is_punct or tok.is_space)
+            ),
+            frozenset(tok.lower_ for tok in sent),
         )
         parts = []
         for span in fact.parts:

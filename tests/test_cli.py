@@ -77,6 +77,14 @@ def test_unknown_format():
     assert_one_line_error(run_cli("compare", str(EXAMPLE_FILES[0]), "-f", "pdf"), "E042")
 
 
+@pytest.mark.parametrize("args", [("compare", "--nope", "x.txt"), ("evaluate", "seeds", "-x")])
+def test_an_unknown_option_is_a_usage_error_not_a_traceback(args):
+    proc = run_cli(*args)
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "No such option" in proc.stderr
+
+
 @pytest.mark.slow
 def test_compare_json_on_the_bundled_example(reconciler, capsys):
     main(["compare", *map(str, EXAMPLE_FILES), "--format", "json", "--quiet"])

@@ -98,6 +98,9 @@ def edited(article: Article, old: str, new: str) -> Article:
         ("facilitated by US Senator Rand Paul", "facilitated by US Senator Ted Cruz", "person"),
         ("Petro previously paused intelligence sharing",
          "Petro previously did not pause intelligence sharing", "negation"),
+        # One edit of an otherwise identical wording: judged by what replaced what.
+        ("Senator Iván Cepeda, as his term", "Senator Paloma Valencia, as his term", "person"),
+        ("accused Colombia of not doing enough", "accused Colombia of doing enough", "negation"),
     ],
 )
 def test_a_changed_copy_is_reported_as_one_contradiction_of_the_right_kind(
@@ -112,3 +115,46 @@ def test_a_changed_copy_is_reported_as_one_contradiction_of_the_right_kind(
     assert any(s.document == "edited.txt" and s.start <= changed + len(new) and s.end >= changed
                for side in sides for s in side)
     assert sum(f.status == "contradicted" for f in result.facts) == 1
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "kind"),
+    [
+        ("The council approved the budget", "The council rejected the budget", "other"),
+        ("Two members of the council", "Three members of the council", "number"),
+        ("met on Monday", "met on Friday", "date"),
+        ("the mayor, Anne Hidalgo, said", "the mayor, Rachida Dati, said", "person"),
+    ],
+)
+def test_one_edit_of_a_wire_copy_is_judged_by_what_replaced_what(reconciler, old, new, kind):
+    text = (
+        "The council approved the budget for next year after a debate that lasted all night. "
+        "Two members of the council voted against the plan, which cuts spending on roads. "
+        "The committee that drafted it met on Monday to settle the last disagreements, "
+        "the mayor, Anne Hidalgo, said in a statement to reporters.\n"
+    )
+    original = Article(id="wire.txt", text=text, source="wire")
+    copy = edited(original, old, new)
+    result = reconciler.compare([original, copy])
+    assert [c.kind for c in result.contradictions] == [kind]
+    changed = copy.text.index(new)
+    assert any(s.document == "edited.txt" and s.start < changed + len(new) and s.end > changed
+               for side in result.contradictions[0].sides for s in side)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("U.S. officials", "American officials"),  # two names of one country
+        ("over the last year", "over the past year"),  # no calendar value changed
+    ],
+)
+def test_edits_that_change_no_claim_are_no_contradiction(reconciler, old, new):
+    text = (
+        "U.S. officials said on Tuesday that the talks with Colombia, stalled over the last year, "
+        "would resume in Bogota shortly after the election, according to a statement that "
+        "Debbie Wasserman Schultz released to reporters.\n"
+    )
+    original = Article(id="wire.txt", text=text, source="wire")
+    copy = edited(original, old, new)
+    assert reconciler.compare([original, copy]).contradictions == []

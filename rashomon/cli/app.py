@@ -40,11 +40,12 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         fail("aborted", status=1)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            raise SystemExit(exc.exit_code) from None
+        # Typer may bring its own copy of click, so a usage error is known by its interface
+        # ("show" and an exit code) rather than by click's class.
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            raise SystemExit(code) from None
         if isinstance(exc, BrokenPipeError):
             raise SystemExit(1) from None
         raise

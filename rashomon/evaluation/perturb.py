@@ -401,8 +401,9 @@ def _entity_edits(sent: SpacySpan, kind: str, rng: random.Random, pools: Pools,
     labels = _ENTITY_LABELS[kind]
     edits = []
     avoid_lower = avoid.lower()
+    ambiguous = _ambiguous_names(sent.doc)
     for ent in sent.ents:
-        if ent.label_ not in labels:
+        if ent.label_ not in labels or _clean_name(ent.text) in ambiguous:
             continue
         start, text = ent.start_char, ent.text
         stripped = re.sub(r"^(the|The)\s+", "", text)
@@ -436,6 +437,17 @@ def _entity_edits(sent: SpacySpan, kind: str, rng: random.Random, pools: Pools,
             new = "The " + new[4:]
         edits.append(Edit(kind, start, start + len(text), new))
     return edits
+
+
+def _ambiguous_names(doc: Doc) -> set[str]:
+    """Names the recogniser gives two kinds in one article ("Trump" a person here and an
+    organisation there): which kind a change of them is would be a guess."""
+    kinds: dict[str, set[str]] = {}
+    for ent in doc.ents:
+        for kind, labels in _ENTITY_LABELS.items():
+            if ent.label_ in labels:
+                kinds.setdefault(_clean_name(ent.text), set()).add(kind)
+    return {name for name, ks in kinds.items() if len(ks) > 1}
 
 
 def _target_predicate(sent: SpacySpan) -> Token | None:

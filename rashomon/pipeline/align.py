@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -109,35 +109,50 @@ def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: dict[str, fl
     scores = COSINE_WEIGHT * cos + (1.0 - COSINE_WEIGHT) * overlap_matrix(a, b, idf)
     # Near-verbatim wordings (a wire copy, a lightly edited reprint) align whatever a changed
     # name or number does to their embeddings: their words themselves mostly coincide.
-    for r, c in zip(*np.nonzero(cos >= VERBATIM_PREFILTER), strict=True):
-        wa, wb = _words(a[r]), _words(b[c])
-        shared = len(wa & wb) / max(len(wa | wb), 1)
-        if shared >= VERBATIM_SHARE:
-            scores[r, c] = max(scores[r, c], shared)
-    return scores
+    shared = np.where(cos >= VERBATIM_PREFILTER, word_share_matrix(a, b), 0.0)
+    return np.where(shared >= VERBATIM_SHARE, np.maximum(scores, shared), scores)
 
 
 def _words(view: FactView) -> frozenset[str]:
     return frozenset(w.lower() for w in _WORD.findall(view.fact.statement))
 
 
+def _incidences(
+    sets_a: Sequence[Collection[str]], sets_b: Sequence[Collection[str]], vocab: dict[str, int]
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """0/1 rows over one vocabulary (filled in here), one row per set, for both sides."""
+    for items in (*sets_a, *sets_b):
+        for t in items:
+            vocab.setdefault(t, len(vocab))
+
+    def rows_of(sets: Sequence[Collection[str]]) -> sparse.csr_matrix:
+        rows = [r for r, items in enumerate(sets) for _ in items]
+        cols = [vocab[t] for items in sets for t in items]
+        return sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(len(sets), max(len(vocab), 1))
+        )
+
+    return rows_of(sets_a), rows_of(sets_b)
+
+
+def word_share_matrix(a: Sequence[FactView], b: Sequence[FactView]) -> np.ndarray:
+    """Jaccard overlap of the words of every pair of statements, at once."""
+    wa, wb = [_words(v) for v in a], [_words(v) for v in b]
+    ma, mb = _incidences(wa, wb, {})
+    shared = (ma @ mb.T).toarray()
+    sizes_a = np.array([len(w) for w in wa], dtype=np.float64)
+    sizes_b = np.array([len(w) for w in wb], dtype=np.float64)
+    union = sizes_a[:, None] + sizes_b[None, :] - shared
+    return np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+
+
 def overlap_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: TermWeights) -> np.ndarray:
     """:func:`overlap` for every pair at once (sparse products instead of set loops)."""
     vocab: dict[str, int] = {}
-    for v in (*a, *b):
-        for t in v.terms:
-            vocab.setdefault(t, len(vocab))
+    ma, mb = _incidences([v.terms for v in a], [v.terms for v in b], vocab)
     if not vocab:
         return np.zeros((len(a), len(b)), dtype=np.float32)
     weights = np.array([idf[t] for t in vocab], dtype=np.float64)
-
-    def incidence(views: Sequence[FactView]) -> sparse.csr_matrix:
-        rows = [r for r, v in enumerate(views) for _ in v.terms]
-        cols = [vocab[t] for v in views for t in v.terms]
-        data = np.ones(len(rows))
-        return sparse.csr_matrix((data, (rows, cols)), shape=(len(views), len(vocab)))
-
-    ma, mb = incidence(a), incidence(b)
     shared = (ma.multiply(weights)) @ mb.T
     tot_a = ma @ weights
     tot_b = mb @ weights

@@ -2,6 +2,10 @@
 
 For every group of aligned facts, the members are compared pairwise with typed checks, in order:
 
+0. **one edit**: two wordings identical but for one replaced stretch (a wire copy edited in one
+   place) are judged by what replaced what: a number, a date, a name, an opposite word, or a
+   negation added or dropped; the checks below need the facts' meaning to agree, which one
+   changed word can hide from the embeddings;
 1. **numbers**: quantities of the same thing ("30,000 soldiers" / "10,000 troops") that differ;
 2. **dates**: dates, months or weekdays of the same granularity that differ;
 3. **names**: a person, place or organisation in the same role replaced by another;
@@ -28,13 +32,16 @@ from spacy.tokens import Token
 from rashomon.model import Detail, Quantity, Span, TimeMention
 from rashomon.pipeline.align import FactGroup, FactView
 from rashomon.pipeline.lexicon import (
+    MONTH_ABBREVIATIONS,
     MONTHS,
     NEGATIONS,
     NEGATIVE_PREDICATES,
+    TITLE_WORDS,
     WEEKDAYS,
     fold,
     unit_synonyms,
 )
+from rashomon.pipeline.measures import parse_number
 
 # Relative difference under which two numbers are the same number (rounding in reports).
 NUMBER_TOLERANCE = 0.01
@@ -68,6 +75,27 @@ RELATIONAL_WORDS = frozenset(
 
 KIND_LABEL = {"person": "person", "place": "place", "organization": "organization"}
 
+# One edit: the longest replaced stretch, in words, and the words that must stay the same.
+EDIT_MAX_WORDS = 4
+EDIT_MIN_SHARED = 3
+# Words that may sit inside a name ("Bank of England", "Ludwig van Beethoven").
+NAME_JOINERS = frozenset("of the de del da van von der al bin and &".split())
+# What "do" support and contractions add around a negation: "says" / "does not say".
+NEGATION_SUPPORT = frozenset("do does did".split())
+
+
+@dataclass(slots=True, frozen=True)
+class Word:
+    """One word of a fact as the one-edit check reads it."""
+
+    lower: str
+    lemma: str
+    span: Span
+    entity: str | None = None  # the resolved entity the word belongs to
+    ent_type: str = ""  # the recogniser's label ("DATE", "CARDINAL", ...)
+    capitalised: bool = False
+    number: bool = False
+
 
 @dataclass(slots=True)
 class Conflict:
@@ -95,6 +123,8 @@ class ViewInfo:
     sentence_entities: frozenset[str] = frozenset()  # entities named in the fact's sentence
     voice: str = ""  # who says it: "" for the report itself, else the speaker or "quote"
     conditional: bool = False  # "if", "unless": a hypothetical, whose polarity is not a claim
+    words: tuple[Word, ...] = ()  # the fact's own words in order, punctuation left out
+    sentence_words: frozenset[str] = frozenset()  # every word of the fact's sentence, lowered
 
 
 def _same_number(a: Quantity, b: Quantity) -> bool:
@@ -341,6 +371,196 @@ def judge_candidate(a: FactView, b: FactView, ia: ViewInfo, ib: ViewInfo) -> boo
     return similarity >= JUDGE_SIMILARITY and agreement(a, b) >= JUDGE_AGREEMENT
 
 
+def one_edit(a: ViewInfo, b: ViewInfo) -> tuple[tuple[Word, ...], tuple[Word, ...]] | None:
+    """The one stretch of words that differs between two otherwise identical wordings.
+
+    Returns what stands in each (one of them may be empty: a word added or dropped), or None
+    when the wordings differ in more than one place, in a long stretch, or share too little."""
+    if not a.words or not b.words:
+        return None
+    wa = [w.lower for w in a.words]
+    wb = [w.lower for w in b.words]
+    ops = [
+        op for op in difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_opcodes()
+        if op[0] != "equal"
+    ]
+    if len(ops) != 1:
+        return None
+    _, i1, i2, j1, j2 = ops[0]
+    if max(i2 - i1, j2 - j1) > EDIT_MAX_WORDS or len(wa) - (i2 - i1) < EDIT_MIN_SHARED:
+        return None
+    return a.words[i1:i2], b.words[j1:j2]
+
+
+def _calendar_value(w: Word) -> str | None:
+    """What a calendar word names: "M3" for "March" and "Mar.", "D1" for "Monday"."""
+    word = w.lower.rstrip(".")
+    if word in MONTHS:
+        return f"M{MONTHS.index(word) + 1}"
+    if word in MONTH_ABBREVIATIONS:
+        return f"M{MONTH_ABBREVIATIONS[word]}"
+    if word in WEEKDAYS:
+        return f"D{WEEKDAYS.index(word)}"
+    return None
+
+
+def _is_date_word(w: Word) -> bool:
+    return w.ent_type == "DATE" or _calendar_value(w) is not None
+
+
+def _date_values(words: tuple[Word, ...]) -> list[str]:
+    """The calendar names and numbers of a date ("March 3", "2016"), not "last" or "past"."""
+    return [
+        v for w in words
+        if (v := _calendar_value(w) or (w.lower if w.number and w.ent_type == "DATE" else None))
+    ]
+
+
+def _is_name(words: tuple[Word, ...]) -> bool:
+    """Capitalised words, possibly joined by "of", "van" ...: a name, not a title."""
+    if not words or not words[0].capitalised or not words[-1].capitalised:
+        return False
+    return all(
+        (w.capitalised or w.lower in NAME_JOINERS)
+        and w.lower.rstrip(".") not in TITLE_WORDS
+        and not _is_date_word(w)
+        and not w.number
+        for w in words
+    )
+
+
+def _number_value(words: tuple[Word, ...]) -> float | None:
+    if len(words) != 1 or not words[0].number:
+        return None
+    return parse_number(words[0].span.text)
+
+
+def _covering(words: tuple[Word, ...], fact_spans: Sequence[Span]) -> list[Span]:
+    """The words as one span of the document when a fact span holds them all."""
+    first, last = words[0].span, words[-1].span
+    for fs in fact_spans:
+        if fs.document == first.document and fs.start <= first.start and last.end <= fs.end:
+            text = fs.text[first.start - fs.start : last.end - fs.start]
+            return [Span(first.document, first.start, last.end, text)]
+    return [w.span for w in words]
+
+
+def _surface(words: tuple[Word, ...], fact_spans: Sequence[Span]) -> str:
+    return " ".join(s.text for s in _covering(words, fact_spans))
+
+
+def edit_conflict(
+    a: FactView,
+    b: FactView,
+    ia: ViewInfo,
+    ib: ViewInfo,
+    antonyms: set[frozenset[str]] | None = None,
+    entity_names: dict[str, str] | None = None,
+) -> Conflict | None:
+    """A contradiction made by one edit of otherwise identical wordings (see :func:`one_edit`):
+    a number, a date, a name or an opposite word replaced, or a negation added or dropped."""
+    edit = one_edit(ia, ib)
+    if edit is None:
+        return None
+    ra, rb = edit
+    names = entity_names or {}
+    sa, sb = list(a.fact.spans), list(b.fact.spans)
+    if ra and rb:
+        x, y = _number_value(ra), _number_value(rb)
+        if x is not None and y is not None:
+            if x == y:
+                return None  # "10,000" / "10000"
+            date = all(_is_date_word(w) for w in (*ra, *rb))
+            return Conflict(
+                "date" if date else "number", a, b,
+                f"{_surface(ra, sa)!r} against {_surface(rb, sb)!r}",
+                _covering(ra, sa), _covering(rb, sb),
+            )
+        da, db = _date_values(ra), _date_values(rb)
+        if all(_is_date_word(w) for w in (*ra, *rb)) and da and db and da != db:
+            return Conflict(
+                "date", a, b, f"{_surface(ra, sa)!r} against {_surface(rb, sb)!r}",
+                _covering(ra, sa), _covering(rb, sb),
+            )
+        if _is_name(ra) and _is_name(rb):
+            return _name_edit(a, b, ia, ib, ra, rb, names)
+    polar = not (a.part or b.part or ia.conditional or ib.conditional) and ia.voice == ib.voice
+    if not polar:
+        return None
+    # "shortly after" / "shortly before" the same event relate two facts to it: not opposites.
+    if antonyms and len(ra) == 1 and len(rb) == 1 and ra[0].lower not in RELATIONAL_WORDS and (
+        frozenset((ra[0].lemma, rb[0].lemma)) in antonyms
+        or frozenset((ra[0].lower, rb[0].lower)) in antonyms
+    ):
+        return Conflict(
+            "other", a, b, f"{ra[0].lemma!r} against {rb[0].lemma!r}", sa, sb, 0.8
+        )
+    # "says" / "does not say", "have never" / "have": the same words once a negation (and the
+    # "do" that carries it) is taken out.
+    def bare(words: tuple[Word, ...]) -> list[str]:
+        return [w.lemma for w in words if w.lower not in NEGATIONS and w.lemma not in
+                NEGATION_SUPPORT and w.lower not in NEGATION_SUPPORT]
+
+    def negations(words: tuple[Word, ...]) -> int:
+        return sum(w.lower in NEGATIONS for w in words)
+
+    if bare(ra) == bare(rb) and negations(ra) % 2 != negations(rb) % 2:
+        neg, pos = ("first", "second") if negations(ra) % 2 else ("second", "first")
+        return Conflict(
+            "negation", a, b, f"the {neg} report denies what the {pos} asserts", sa, sb
+        )
+    return None
+
+
+def _continues_name(words: tuple[Word, ...], run: tuple[Word, ...]) -> bool:
+    """Whether the name that ``run`` is part of goes on right before or after it."""
+    start = next(i for i, w in enumerate(words) if w is run[0])
+    end = start + len(run)
+
+    def name_word(w: Word) -> bool:
+        return w.capitalised and not w.number and w.lower.rstrip(".") not in TITLE_WORDS
+
+    before = words[start - 1] if start > 0 else None
+    after = words[end] if end < len(words) else None
+    # Adjacent: at most a space between (a comma or a bracket is no part of a name).
+    return (
+        before is not None and name_word(before) and run[0].span.start - before.span.end <= 1
+    ) or (
+        after is not None and name_word(after) and after.span.start - run[-1].span.end <= 1
+    )
+
+
+def _name_edit(
+    a: FactView, b: FactView, ia: ViewInfo, ib: ViewInfo,
+    ra: tuple[Word, ...], rb: tuple[Word, ...], names: dict[str, str],
+) -> Conflict | None:
+    """One name in place of another: of the kind the recogniser gave either of them."""
+    # A name that goes on past the edit is one name spelt two ways ("Wendy Wasserman Schultz" /
+    # "Debbie Wasserman Schultz"), a difference in detail rather than another actor.
+    if _continues_name(ia.words, ra) or _continues_name(ib.words, rb):
+        return None
+    ea = [w.entity for w in ra if w.entity]
+    eb = [w.entity for w in rb if w.entity]
+    if set(ea) & set(eb):
+        return None  # "U.S." / "American": two names of one entity
+    kinds = [ia.entities[e][0] for e in ea if e in ia.entities]
+    kinds += [ib.entities[e][0] for e in eb if e in ib.entities]
+    kind = next((k for k in kinds if k in KIND_LABEL), None)
+    if kind is None:
+        return None
+    sa, sb = list(a.fact.spans), list(b.fact.spans)
+    name_a = (names.get(ea[0]) if ea else None) or _surface(ra, sa)
+    name_b = (names.get(eb[0]) if eb else None) or _surface(rb, sb)
+    if _related_names(name_a, name_b):
+        return None
+    # A report whose sentence names the other's actor too tells of two actors.
+    if {w.lower for w in rb} <= ia.sentence_words or {w.lower for w in ra} <= ib.sentence_words:
+        return None
+    return Conflict(
+        KIND_LABEL[kind], a, b, f"{name_a} against {name_b}", _covering(ra, sa), _covering(rb, sb)
+    )
+
+
 def agreement(a: FactView, b: FactView) -> float:
     """Jaccard overlap of the two facts' terms other than names."""
     ta = {t for t in a.terms if not t.startswith("@")}
@@ -362,6 +582,9 @@ def find_conflict(
 ) -> Conflict | None:
     """The first typed contradiction between two aligned facts, or None."""
     names = entity_names or {}
+    edited = edit_conflict(a, b, ia, ib, antonyms, names)
+    if edited is not None:
+        return edited
     agree = agreement(a, b)
     # When every other word is shared, a changed name or number alone moves the embeddings.
     same_words = agree >= SAME_WORDS_AGREEMENT

@@ -204,6 +204,11 @@ def find_mentions(pd: ParsedDoc, doc_index: int) -> list[RawMention]:
         title = None
         if kind == "person":
             title = _title_before(doc, start, end) or _title_from_apposition(doc, start, end)
+        elif kind == "organization" and ent.label_ == "ORG":
+            # "President Trump" tagged ORG: a personal title before a name makes it a person's.
+            title = _title_before(doc, start, end)
+            if title is not None:
+                kind = "person"
         out.append(RawMention(doc_index, start, end, surface, kind, ent.label_, key, title))
         taken.update(range(start, end))
     # Acronyms in parentheses right after an organisation: "National Liberation Army (ELN)".
@@ -269,6 +274,10 @@ class _Cluster:
 
     @property
     def kind(self) -> EntityKind:
+        # A name a report gives a personal title ("President Trump") names a person, however
+        # often the recogniser tags it as an organisation elsewhere.
+        if self.titles and self.kind_votes["person"]:
+            return "person"
         return self.kind_votes.most_common(1)[0][0]  # type: ignore[return-value]
 
 

@@ -47,7 +47,7 @@ class Measures:
         return [m for s, e, m in self.times if any(t in tokens for t in range(s, e))]
 
 
-def _parse_number(text: str) -> float | None:
+def parse_number(text: str) -> float | None:
     t = text.replace("\u2009", "").replace("\xa0", "")
     if _NUMBER.match(t):
         return float(t.replace(",", ""))
@@ -137,7 +137,7 @@ def find_quantities(doc: Doc) -> list[tuple[int, int, Quantity | tuple]]:
             i += 1
             continue
         elif tok.like_num or tok.pos_ == "NUM":
-            value = _parse_number(tok.text)
+            value = parse_number(tok.text)
         if value is None:
             i += 1
             continue

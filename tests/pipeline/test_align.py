@@ -43,3 +43,23 @@ def test_rare_shared_terms_weigh_more():
     d = view(1, 2, [1, 0], {"meeting", "talks"})
     idf = term_weights([a, b, c, d])
     assert overlap(a, b, idf) > overlap(a, c, idf)
+
+
+def test_word_share_and_overlap_matrices_match_their_pairwise_definitions():
+    from rashomon.pipeline.align import _words, overlap_matrix, word_share_matrix
+
+    statements = ["Petro will meet Trump in Washington", "Petro meets Trump in Washington",
+                  "The ELN controls the border", ""]
+    a = [view(0, k, [1, 0], {f"t{k}", "petro"}) for k in range(2)]
+    b = [view(1, k, [1, 0], {"petro", f"t{k + 1}", "@person:E1"}) for k in range(3)]
+    for v, text in zip((*a, *b), statements * 2, strict=False):
+        v.fact.statement = text
+    idf = term_weights([*a, *b])
+    shares = word_share_matrix(a, b)
+    overlaps = overlap_matrix(a, b, idf)
+    for r, x in enumerate(a):
+        for c, y in enumerate(b):
+            wx, wy = _words(x), _words(y)
+            union = len(wx | wy)
+            assert shares[r, c] == (len(wx & wy) / union if union else 0.0)
+            assert abs(overlaps[r, c] - overlap(x, y, idf)) < 1e-6
