@@ -32,7 +32,6 @@ from spacy.tokens import Token
 from rashomon.model import Detail, Quantity, Span, TimeMention
 from rashomon.pipeline.align import FactGroup, FactView
 from rashomon.pipeline.lexicon import (
-    MONTH_ABBREVIATIONS,
     MONTHS,
     NEGATIONS,
     NEGATIVE_PREDICATES,
@@ -41,7 +40,7 @@ from rashomon.pipeline.lexicon import (
     fold,
     unit_synonyms,
 )
-from rashomon.pipeline.measures import parse_number
+from rashomon.pipeline.measures import month_of, parse_number, weekday_of
 
 # Relative difference under which two numbers are the same number (rounding in reports).
 NUMBER_TOLERANCE = 0.01
@@ -393,15 +392,11 @@ def one_edit(a: ViewInfo, b: ViewInfo) -> tuple[tuple[Word, ...], tuple[Word, ..
 
 
 def _calendar_value(w: Word) -> str | None:
-    """What a calendar word names: "M3" for "March" and "Mar.", "D1" for "Monday"."""
-    word = w.lower.rstrip(".")
-    if word in MONTHS:
-        return f"M{MONTHS.index(word) + 1}"
-    if word in MONTH_ABBREVIATIONS:
-        return f"M{MONTH_ABBREVIATIONS[word]}"
-    if word in WEEKDAYS:
-        return f"D{WEEKDAYS.index(word)}"
-    return None
+    """What a calendar word names: "M3" for "March" and "Mar.", "W:MON" for "Monday"."""
+    if w.lower == "may" and not w.capitalised:
+        return None  # the verb
+    month = month_of(w.lower)
+    return f"M{month}" if month is not None else weekday_of(w.lower)
 
 
 def _is_date_word(w: Word) -> bool:

@@ -170,7 +170,7 @@ def find_quantities(doc: Doc) -> list[tuple[int, int, Quantity | tuple]]:
     return out
 
 
-def _weekday(word: str) -> str | None:
+def weekday_of(word: str) -> str | None:
     w = word.lower().rstrip(".")
     for d in WEEKDAYS:
         if w == d or (len(w) >= 3 and d.startswith(w) and w in (d[:3], d[:4])):
@@ -178,7 +178,7 @@ def _weekday(word: str) -> str | None:
     return None
 
 
-def _month(word: str) -> int | None:
+def month_of(word: str) -> int | None:
     w = word.lower().rstrip(".")
     if w in MONTHS:
         return MONTHS.index(w) + 1
@@ -201,13 +201,13 @@ def normalise_time(text: str, year_hint: int | None = None) -> tuple[str | None,
     """(value, granularity) for a date or time expression."""
     words = re.findall(r"[A-Za-z]+\.?|\d+(?:st|nd|rd|th)?", text)
     year = next((int(w) for w in words if _YEAR.match(w)), None)
-    month = next((m for w in words if (m := _month(w))), None)
+    month = next((m for w in words if (m := month_of(w))), None)
     day = next(
         (int(re.sub(r"\D", "", w)) for w in words if re.fullmatch(r"\d{1,2}(st|nd|rd|th)?", w)
          and 1 <= int(re.sub(r"\D", "", w)) <= 31),
         None,
     )
-    weekday = next((d for w in words if (d := _weekday(w))), None)
+    weekday = next((d for w in words if (d := weekday_of(w))), None)
     if month and day:
         if year:
             return f"{year:04d}-{month:02d}-{day:02d}", "day"
