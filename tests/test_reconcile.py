@@ -147,13 +147,15 @@ def test_one_edit_of_a_wire_copy_is_judged_by_what_replaced_what(reconciler, old
     [
         ("U.S. officials", "American officials"),  # two names of one country
         ("over the last year", "over the past year"),  # no calendar value changed
+        ("on April 24, 2013", "on April 24th, 2013"),  # one day written two ways
+        ("the 86th Oscars", "the 2014 Oscars"),  # one ceremony named two ways
     ],
 )
 def test_edits_that_change_no_claim_are_no_contradiction(reconciler, old, new):
     text = (
-        "U.S. officials said on Tuesday that the talks with Colombia, stalled over the last year, "
-        "would resume in Bogota shortly after the election, according to a statement that "
-        "Debbie Wasserman Schultz released to reporters.\n"
+        "U.S. officials said on April 24, 2013 that the talks with Colombia, stalled over the last "
+        "year, would resume in Bogota shortly after the election, according to a statement that "
+        "Debbie Wasserman Schultz released to reporters before the 86th Oscars.\n"
     )
     original = Article(id="wire.txt", text=text, source="wire")
     copy = edited(original, old, new)

@@ -403,11 +403,20 @@ def _is_date_word(w: Word) -> bool:
     return w.ent_type == "DATE" or _calendar_value(w) is not None
 
 
+_ORDINAL = re.compile(r"^(\d+)(?:st|nd|rd|th)$")
+
+
+def _numeral(w: Word) -> str:
+    """A number word without an ordinal ending: "24th" is the 24 of "April 24"."""
+    m = _ORDINAL.match(w.lower)
+    return m.group(1) if m else w.span.text
+
+
 def _date_values(words: tuple[Word, ...]) -> list[str]:
     """The calendar names and numbers of a date ("March 3", "2016"), not "last" or "past"."""
     return [
         v for w in words
-        if (v := _calendar_value(w) or (w.lower if w.number and w.ent_type == "DATE" else None))
+        if (v := _calendar_value(w) or (_numeral(w) if w.number and w.ent_type == "DATE" else None))
     ]
 
 
@@ -427,7 +436,7 @@ def _is_name(words: tuple[Word, ...]) -> bool:
 def _number_value(words: tuple[Word, ...]) -> float | None:
     if len(words) != 1 or not words[0].number:
         return None
-    return parse_number(words[0].span.text)
+    return parse_number(_numeral(words[0]))
 
 
 def _covering(words: tuple[Word, ...], fact_spans: Sequence[Span]) -> list[Span]:
@@ -463,9 +472,14 @@ def edit_conflict(
     if ra and rb:
         x, y = _number_value(ra), _number_value(rb)
         if x is not None and y is not None:
+            date = all(_is_date_word(w) for w in (*ra, *rb))
             if x == y:
                 return None  # "10,000" / "10000"
-            date = all(_is_date_word(w) for w in (*ra, *rb))
+            if not date and (
+                bool(_ORDINAL.match(ra[0].lower)) != bool(_ORDINAL.match(rb[0].lower))
+                or _is_date_word(ra[0]) != _is_date_word(rb[0])
+            ):
+                return None  # "the 86th Oscars" / "the 2014 Oscars": two ways to name one thing
             return Conflict(
                 "date" if date else "number", a, b,
                 f"{_surface(ra, sa)!r} against {_surface(rb, sb)!r}",
