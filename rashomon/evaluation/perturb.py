@@ -35,6 +35,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -439,7 +440,8 @@ def _entity_edits(sent: SpacySpan, kind: str, rng: random.Random, pools: Pools,
     return edits
 
 
-def _ambiguous_names(doc: Doc) -> set[str]:
+@lru_cache(maxsize=4)  # asked once per sentence of the same few documents
+def _ambiguous_names(doc: Doc) -> frozenset[str]:
     """Names the recogniser gives two kinds in one article ("Trump" a person here and an
     organisation there): which kind a change of them is would be a guess."""
     kinds: dict[str, set[str]] = {}
@@ -447,7 +449,7 @@ def _ambiguous_names(doc: Doc) -> set[str]:
         for kind, labels in _ENTITY_LABELS.items():
             if ent.label_ in labels:
                 kinds.setdefault(_clean_name(ent.text), set()).add(kind)
-    return {name for name, ks in kinds.items() if len(ks) > 1}
+    return frozenset(name for name, ks in kinds.items() if len(ks) > 1)
 
 
 def _target_predicate(sent: SpacySpan) -> Token | None:
