@@ -302,6 +302,16 @@ def run(data_dir: str | Path, *, embeddings: bool = False, out=sys.stdout) -> di
     return figures
 
 
+def _score_row(mode: str, figures: dict) -> str:
+    """One line of B-cubed and pairwise scores and the story count of one clustering mode."""
+    b, p = figures[f"{mode}_bcubed"], figures[f"{mode}_pairwise"]
+    return (
+        f"  {mode:<12}{b['precision']:>8.3f}{b['recall']:>8.3f}{b['f1']:>8.3f}"
+        f"{p['precision']:>8.3f}{p['recall']:>8.3f}{p['f1']:>8.3f}"
+        f"{figures[f'{mode}_stories']['mean']:>9.1f}"
+    )
+
+
 def format_table(figures: dict) -> str:
     lines = []
     e = figures["ecbplus"]
@@ -313,26 +323,14 @@ def format_table(figures: dict) -> str:
         f"  {'':<12}{'B3 P':>8}{'B3 R':>8}{'B3 F1':>8}{'pair P':>8}{'pair R':>8}"
         f"{'pair F1':>8}{'stories':>9}"
     )
-    for mode in ("online", "recluster"):
-        b, p = e[f"{mode}_bcubed"], e[f"{mode}_pairwise"]
-        lines.append(
-            f"  {mode:<12}{b['precision']:>8.3f}{b['recall']:>8.3f}{b['f1']:>8.3f}"
-            f"{p['precision']:>8.3f}{p['recall']:>8.3f}{p['f1']:>8.3f}"
-            f"{e[f'{mode}_stories']['mean']:>9.1f}"
-        )
+    lines.extend(_score_row(mode, e) for mode in ("online", "recluster"))
     b = figures.get("basil")
     if b:
         lines.append(
             f"BASIL ({int(b['documents']['count'])} dated docs, {int(b['gold_stories']['count'])}"
             " events, 3 outlets each; online = date order + shuffles)"
         )
-        for mode in ("online", "recluster"):
-            bb, p = b[f"{mode}_bcubed"], b[f"{mode}_pairwise"]
-            lines.append(
-                f"  {mode:<12}{bb['precision']:>8.3f}{bb['recall']:>8.3f}{bb['f1']:>8.3f}"
-                f"{p['precision']:>8.3f}{p['recall']:>8.3f}{p['f1']:>8.3f}"
-                f"{b[f'{mode}_stories']['mean']:>9.1f}"
-            )
+        lines.extend(_score_row(mode, b) for mode in ("online", "recluster"))
     n = figures["newswcl50"]
     lines.append("NewsWCL50 (25 docs, 5 events)")
     for mode in ("online", "recluster"):

@@ -470,9 +470,15 @@ def edit_conflict(
     names = entity_names or {}
     sa, sb = list(a.fact.spans), list(b.fact.spans)
     if ra and rb:
+        date = all(_is_date_word(w) for w in (*ra, *rb))
+
+        def replaced(kind: str) -> Conflict:
+            ca, cb = _covering(ra, sa), _covering(rb, sb)
+            said_a, said_b = (" ".join(sp.text for sp in c) for c in (ca, cb))
+            return Conflict(kind, a, b, f"{said_a!r} against {said_b!r}", ca, cb)
+
         x, y = _number_value(ra), _number_value(rb)
         if x is not None and y is not None:
-            date = all(_is_date_word(w) for w in (*ra, *rb))
             if x == y:
                 return None  # "10,000" / "10000"
             if not date and (
@@ -480,17 +486,10 @@ def edit_conflict(
                 or _is_date_word(ra[0]) != _is_date_word(rb[0])
             ):
                 return None  # "the 86th Oscars" / "the 2014 Oscars": two ways to name one thing
-            return Conflict(
-                "date" if date else "number", a, b,
-                f"{_surface(ra, sa)!r} against {_surface(rb, sb)!r}",
-                _covering(ra, sa), _covering(rb, sb),
-            )
+            return replaced("date" if date else "number")
         da, db = _date_values(ra), _date_values(rb)
-        if all(_is_date_word(w) for w in (*ra, *rb)) and da and db and da != db:
-            return Conflict(
-                "date", a, b, f"{_surface(ra, sa)!r} against {_surface(rb, sb)!r}",
-                _covering(ra, sa), _covering(rb, sb),
-            )
+        if date and da and db and da != db:
+            return replaced("date")
         if _is_name(ra) and _is_name(rb):
             return _name_edit(a, b, ia, ib, ra, rb, names)
     polar = not (a.part or b.part or ia.conditional or ib.conditional) and ia.voice == ib.voice
