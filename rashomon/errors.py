@@ -23,6 +23,15 @@ class Errors:
     E012 = "{path}: the folder holds no file rashomon can read ({expected})"
     E013 = "{path}: not a readable WARC file ({reason})"
     E014 = "{path}: the WARC record for {url} is over the limit of {limit} bytes (--max-bytes)"
+    E015 = "{path}: the WARC record at byte {offset} cannot be read: {problem}"
+    E016 = (
+        "{path}: the file is UTF-16, and {format} files are read as UTF-8 only; "
+        "convert it to UTF-8 first"
+    )
+    E017 = (
+        "{path}: the file looks like UTF-16 but is not valid UTF-16 (byte {position}); "
+        "convert it to UTF-8 first"
+    )
     # Fetching over the network
     E020 = "{url}: only http and https addresses can be fetched"
     E021 = (
@@ -31,12 +40,20 @@ class Errors:
     )
     E022 = "{url}: could not be reached ({reason})"
     E023 = "{url}: the server answered HTTP {status}"
-    E024 = "{url}: the response is over the limit of {limit} bytes"
+    E024 = "{url}: the response is over the limit of {limit} bytes (--max-bytes)"
     E025 = "{url}: more than {limit} redirects"
     E026 = "{url}: the host name could not be resolved"
     E027 = "{url}: not a readable feed ({reason})"
     E028 = "{url}: the content type {content_type!r} is not an article"
-    E029 = "{url}: the feed entry has no text and no link to fetch"
+    E029 = (
+        "the feed entry has no link to fetch and {words} words of text, too few for an article "
+        "(at least {minimum})"
+    )
+    E030 = (
+        "{url}: no whole response within {limit} s, the limit for one fetch "
+        "(--fetch-deadline or $RASHOMON_FETCH_DEADLINE)"
+    )
+    E031 = "${name}: {value!r} is not a number of seconds above 0"
     # Comparing
     E040 = "nothing to compare: give at least one report"
     E041 = (
@@ -59,6 +76,14 @@ class Errors:
     # Evaluation
     E080 = "{path}: the evaluation data is missing; pass --data pointing at the shared data folder"
     E081 = "unknown evaluation {name!r} (expected one of: {expected})"
+    E082 = (
+        "{path}: the stance model is missing or unreadable ({reason}); reinstall rashomon or "
+        "rebuild it with: python -m rashomon.stance.train --data DIR --out FOLDER"
+    )
+    E083 = (
+        "{path}: the entailment model is missing or unreadable ({reason}); reinstall rashomon, "
+        "rebuild it with 'rashomon train nli', or point $RASHOMON_NLI_MODEL at a model folder"
+    )
     # The web service (HTTP statuses: rashomon.service.errors.SERVICE_STATUS)
     E090 = "the request body is over the limit of {limit} bytes"
     E091 = "{count} reports given, over the limit of {limit} per request"
@@ -76,6 +101,18 @@ class Errors:
     E097 = "the request body is not valid {what} ({problem})"
     E098 = "{method} {path}: there is nothing here"
     E099 = "something went wrong inside rashomon ({reason}); the server log has more"
+    E100 = (
+        "{method} {path}: refused, the request comes from another site ({origin}); only this "
+        "server's own pages, and clients that are not browsers, may send it"
+    )
+    E101 = (
+        "the form's security token is missing or out of date: reload the page and send the "
+        "form again"
+    )
+    E102 = (
+        "{pending} of your analyses are already waiting or running, the most one client may "
+        "have at once; wait for one of them to finish"
+    )
 
 
 class RashomonError(Exception):

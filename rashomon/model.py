@@ -87,6 +87,30 @@ class Span:
         )
 
 
+@dataclass(slots=True, frozen=True)
+class Resolution:
+    """A word of a statement that the report does not spell out, and what rashomon read it as:
+    a pronoun ("he" -> "Gustavo Petro") or a relative pronoun ("which" -> "the border").
+
+    Statements show it in brackets after the word (``he [Gustavo Petro]``), so a reader always
+    sees what was inferred; ``antecedent`` is where the report names it.
+    """
+
+    span: Span  # the word as written
+    as_: str  # what it was read as
+    antecedent: Span | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.span.start,
+            "end": self.span.end,
+            "text": self.span.text,
+            "as": self.as_,
+            "antecedent": None if self.antecedent is None
+            else {"start": self.antecedent.start, "end": self.antecedent.end},
+        }
+
+
 @dataclass(slots=True)
 class Sentence:
     document: str
@@ -197,6 +221,12 @@ class Fact:
     # The optional parts (adjuncts, modifiers, coordinated items) a report may add or leave out.
     parts: list[Span] = field(default_factory=list)
     context: str = ""  # words borrowed from the sentence to make the statement self-contained
+    context_spans: list[Span] = field(default_factory=list)  # where those words are
+    resolved: list[Resolution] = field(default_factory=list)  # words read as someone or something
+    quoted: bool = False  # the words are a quotation: someone's, not the report's own
+    # What the fact is about when its statement also carries the clause it hangs from ("after
+    # months of escalating tensions"): what aligns it with other reports' facts.
+    focus: str = ""
 
     @property
     def start(self) -> int:
@@ -253,6 +283,13 @@ class StoryFact:
     similarity: float | None = None  # how closely the reports' wordings agree (0..1)
     contradiction: int | None = None  # index into Comparison.contradictions
     sentence_order: float = 0.0  # where the fact sits in the reports, for ordering
+    resolved: list[Resolution] = field(default_factory=list)  # what the statement infers
+    # Words a statement borrows from its sentence to read whole (the clause a piece hangs from,
+    # a shared subject): shown with the evidence, but not what the fact asserts anew.
+    context: list[Span] = field(default_factory=list)
+    wording: str = ""  # the document whose wording the statement is
+    # Each report's own wording of the fact (document id -> statement); not serialised.
+    wordings: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def differs_in_detail(self) -> bool:
@@ -269,6 +306,9 @@ class StoryFact:
             "contradiction": self.contradiction,
             "evidence": [s.to_dict() for s in self.evidence],
             "details": [d.to_dict() for d in self.details],
+            "wording": self.wording,
+            "context": [s.to_dict() for s in self.context],
+            "resolved": [r.to_dict() for r in self.resolved],
         }
 
 

@@ -28,7 +28,10 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from rashomon.backends.embeddings import Embedder, default_embedder
+from rashomon.backends.nli import CrossEncoderJudge, default_judge
 from rashomon.backends.parser import default_parser
 from rashomon.errors import InputError, RashomonError
 from rashomon.model import (
@@ -63,7 +66,9 @@ from rashomon.pipeline.differences import (
 from rashomon.pipeline.entities import EntityIndex, resolve, short_name
 from rashomon.pipeline.facts import (
     Draft,
+    PronounLink,
     alignment_text,
+    claim_text,
     extract_facts,
     in_quotation,
     is_content,
@@ -116,8 +121,8 @@ class _Timer:
 
 def _person_mentions(
     pd: ParsedDoc, index: EntityIndex, doc_index: int
-) -> list[tuple[int, int, str]]:
-    """(first token, end token, short name) of person mentions, for pronoun resolution."""
+) -> list[tuple[int, int, str, str]]:
+    """(first token, end token, full name, short name) of person mentions, for pronouns."""
     names = {e.id: e.name for e in index.entities}
     out = []
     for m in index.mentions[doc_index]:
@@ -129,8 +134,7 @@ def _person_mentions(
         if sp is None:
             continue
         name = names[m.entity]
-        short = short_name(name)
-        out.append((sp.start, sp.end, short))
+        out.append((sp.start, sp.end, name, short_name(name)))
     return out
 
 
@@ -172,10 +176,16 @@ def _renames(index: EntityIndex) -> list[tuple[re.Pattern[str], str]]:
 def _embedding_text(statement: str, renames: list[tuple[re.Pattern[str], str]]) -> str:
     """What is embedded for a fact: its statement without leading linking words, with short
     names spelled out."""
-    text = alignment_text(statement)
+    text = alignment_text(claim_text(statement))
     for pattern, name in renames:
         text = pattern.sub(name, text)
     return text
+
+
+def _judged_text(view: FactView) -> str:
+    """What the judge reads of a fact: what it asserts (a piece without the clause it borrows,
+    which is a fact of its own), with shown resolutions read in place."""
+    return claim_text(view.fact.focus or view.fact.statement)
 
 
 def _part_statement(span: Span) -> str:
@@ -214,10 +224,8 @@ class Reconciler:
 
     @property
     def judge(self) -> Any:
-        """The entailment judge (a real NLI model when ``RASHOMON_NLI_MODEL`` names one)."""
+        """The entailment judge: rashomon's cross-encoder, or ``RASHOMON_NLI_MODEL``'s."""
         if self._judge is None:
-            from rashomon.backends.nli import default_judge
-
             self._judge = default_judge(self.embedder)
         return self._judge
 
@@ -276,7 +284,8 @@ class Reconciler:
         with timer.stage("embed"):
             renames = _renames(entity_index)
             vectors = self.embedder.encode(
-                [_embedding_text(v.fact.statement, renames) for v in all_views + all_parts]
+                [_embedding_text(v.fact.focus or v.fact.statement, renames)
+                 for v in all_views + all_parts]
             )
             for v, vec in zip(all_views + all_parts, vectors, strict=True):
                 v.vector = vec
@@ -284,6 +293,7 @@ class Reconciler:
             groups = align(
                 views_by_doc, threshold=self.align_threshold,
                 parts_by_doc=parts_by_doc if len(articles) > 1 else None,
+                confirm=self._confirm if self._entailment_judge() else None,
             )
         with timer.stage("compare"):
             part_vectors = self._part_vectors(groups, part_terms, renames)
@@ -338,12 +348,13 @@ class Reconciler:
         entity_index: EntityIndex,
         entity_kind: dict[str, str],
         measures,
-        pronouns: dict[int, str],
+        pronouns: dict[int, PronounLink],
     ) -> tuple[FactView, ViewInfo, list[tuple[Span, set[str]]]]:
         doc = pd.doc
         token_entity = entity_index.token_entity[doc_index]
         own = draft.tokens
-        context = set(draft.context)
+        # A piece stated with its clause is aligned on what it is about, not on that clause.
+        context = set(draft.focus if draft.focus is not None else draft.context)
 
         def terms_of(tokens: Iterable[int]) -> set[str]:
             out: set[str] = set()
@@ -352,7 +363,7 @@ class Reconciler:
                 if e is not None:
                     out.add(entity_term(e, entity_kind.get(e, "other")))
                 elif t in pronouns:
-                    out.add("~" + pronouns[t].removesuffix("’s").lower())
+                    out.add("~" + pronouns[t].short.lower())
                 elif is_content(doc[t]):
                     out.add(doc[t].lemma_.lower())
             return out
@@ -421,11 +432,15 @@ class Reconciler:
                     id=f"{v.fact.id}~{k + 1}",
                     document=v.fact.document,
                     sentence=v.fact.sentence,
-                    statement=_part_statement(span),
+                    # A part reads as the fact it belongs to; it is aligned on its own words.
+                    statement=v.fact.statement,
                     spans=[span],
                     predicate=v.fact.predicate,
                     negated=v.fact.negated,
                     modality=v.fact.modality,
+                    focus=_part_statement(span),
+                    context_spans=[s for s in v.fact.spans if not s.overlaps(span)],
+                    resolved=list(v.fact.resolved),
                 )
                 fact.quantities = [q for q in info.quantities if _within(q.span, span)]
                 fact.times = [t for t in info.times if _within(t.span, span)]
@@ -500,6 +515,9 @@ class Reconciler:
                     StoryFact(
                         id=fid,
                         statement=members[0].fact.statement,
+                        resolved=list(members[0].fact.resolved),
+                        context=list(members[0].fact.context_spans),
+                        wording=members[0].fact.document,
                         status="single_source",
                         evidence=evidence,
                         documents=docs,
@@ -510,7 +528,7 @@ class Reconciler:
             conflicts: list[Conflict] = typed[id(group)] or judged.get(id(group), [])
             details: list[Detail] = group_details(group, part_terms, infos, part_vectors)
             status = "contradicted" if conflicts else "corroborated"
-            statement = self._statement(members)
+            shown = self._statement(members)
             contradiction_index = None
             if conflicts:
                 contradiction_index = len(contradictions)
@@ -518,7 +536,11 @@ class Reconciler:
             facts.append(
                 StoryFact(
                     id=fid,
-                    statement=statement,
+                    statement=shown.fact.statement,
+                    resolved=list(shown.fact.resolved),
+                    context=[s for m in members for s in m.fact.context_spans],
+                    wording=shown.fact.document,
+                    wordings={m.fact.document: m.fact.statement for m in members},
                     status=status,
                     evidence=evidence,
                     documents=docs,
@@ -529,6 +551,18 @@ class Reconciler:
                 )
             )
         return facts, contradictions, fact_sentence
+
+    def _entailment_judge(self) -> bool:
+        """Whether the judge is a natural-language-inference model, trusted to decide
+        alignment (the learned judge of typed features is a contradiction detector only)."""
+        return self.use_judge and isinstance(self.judge, CrossEncoderJudge)
+
+    def _confirm(self, pairs: Sequence[tuple[FactView, FactView]]) -> np.ndarray:
+        """Entailment both ways for each pair: rows of [a -> b, b -> a] probabilities."""
+        texts = [(_judged_text(a), _judged_text(b)) for a, b in pairs]
+        probs = self.judge.judge([*texts, *((b, a) for a, b in texts)])
+        n = len(texts)
+        return np.stack([probs[:n], probs[n:]], axis=1)
 
     def _judge_conflicts(
         self, groups: list[FactGroup], infos: dict[int, ViewInfo], names: dict[str, str]
@@ -548,7 +582,7 @@ class Reconciler:
         if not candidates:
             return {}
         probabilities = self.judge.judge(
-            [(a.fact.statement, b.fact.statement) for _, a, b in candidates]
+            [(_judged_text(a), _judged_text(b)) for _, a, b in candidates]
         )
         out: dict[int, list[Conflict]] = {}
         for (g, a, b), p in zip(candidates, probabilities, strict=True):
@@ -568,13 +602,14 @@ class Reconciler:
         return out
 
     @staticmethod
-    def _statement(members: Sequence[FactView]) -> str:
-        """The wording closest to all the others, the shorter one on a tie."""
-        def centrality(m: FactView) -> tuple[float, int]:
+    def _statement(members: Sequence[FactView]) -> FactView:
+        """The member whose wording is closest to all the others, the shorter one on a tie."""
+        def centrality(m: FactView) -> tuple[bool, float, int]:
             sims = [float(m.vector @ o.vector) for o in members if o is not m]
-            return (sum(sims) / len(sims), -len(m.fact.statement))
+            # A whole fact's wording before a part's (a part reads as its whole fact).
+            return (not m.part, sum(sims) / len(sims), -len(m.fact.statement))
 
-        return max(members, key=centrality).fact.statement
+        return max(members, key=centrality)
 
     @staticmethod
     def _contradiction(

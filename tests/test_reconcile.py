@@ -62,6 +62,25 @@ def test_brief_sentences_cite_the_reports_they_rest_on(example_comparison):
     assert any(len(b.documents) == 2 for b in example_comparison.brief)
 
 
+def test_brief_says_each_thing_once_and_never_only_after_several(example_comparison):
+    brief = example_comparison.brief
+    texts = [b.text.lower() for b in brief]
+    assert len(texts) == len(set(texts))
+    facts = {f.id: f for f in example_comparison.facts}
+    several = [b for b in brief if len(b.documents) > 1 and not b.text.startswith("The reports")]
+    assert several
+    for b in several:
+        (fid,) = b.facts
+        assert facts[fid].status == "corroborated"
+        assert set(b.documents) <= set(facts[fid].documents)  # exactly the reports that carry it
+    given = [s for b in several for s in facts[b.facts[0]].evidence]
+    for b in brief:
+        if b.text.startswith("Only "):
+            (fid,) = b.facts
+            assert len(facts[fid].documents) == 1
+            assert not any(s.overlaps(g) for s in facts[fid].evidence for g in given)
+
+
 def test_the_meeting_day_is_a_detail_only_one_report_gives(example_comparison):
     details = [(d.span.document, d.span.text) for f in example_comparison.facts for d in f.details]
     assert ("000_49d5f86acb913825.txt", "on Tuesday") in details

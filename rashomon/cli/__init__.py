@@ -12,5 +12,6 @@ from rashomon.cli import compare as _compare  # noqa: F401  isort: skip
 from rashomon.cli import evaluate as _evaluate  # noqa: F401  isort: skip
 from rashomon.cli import corpus as _corpus  # noqa: F401  isort: skip
 from rashomon.cli import serve as _serve  # noqa: F401  isort: skip
+from rashomon.cli import train as _train  # noqa: F401  isort: skip
 
 __all__ = ["app", "main"]

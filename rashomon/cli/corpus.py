@@ -33,10 +33,26 @@ def _db_option() -> Any:
     return typer.Option(None, "--db", help=DB_HELP, show_default=False)
 
 
-def _open(db: str | None) -> Any:
+def _open(db: str | None, *, read_options: dict[str, Any] | None = None) -> Any:
+    """The corpus at ``db``; ``read_options`` (``max_bytes``, ``fetch_deadline``) go to its
+    reader, whichever reader the default toolkit has."""
     from rashomon.corpus.api import Corpus
 
-    return Corpus(db)
+    if not read_options:
+        return Corpus(db)
+    import dataclasses
+    import functools
+
+    from rashomon.corpus import ingest
+
+    toolkit = ingest.default_toolkit()
+    read = toolkit.read
+    if read is None:
+        from rashomon.readers import iter_reports
+
+        read = iter_reports
+    reader = functools.partial(read, **read_options)
+    return Corpus(db, toolkit=dataclasses.replace(toolkit, read=reader))
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -54,6 +70,16 @@ def ingest_command(
         help="Skip the regrouping of the affected stories at the end (faster; the stories are "
         "then those of the online pass until the next ingest).",
     ),
+    max_bytes: int | None = typer.Option(
+        None, "--max-bytes", min=1, show_default=False,
+        help="Refuse a file, JSONL line, WARC record or fetched response larger than this "
+        "many bytes [default: 20000000].",
+    ),
+    fetch_deadline: str | None = typer.Option(
+        None, "--fetch-deadline", show_default=False,
+        help="Give up on a fetch (a page or feed, redirects included) after this long: 30s, "
+        "2m... [default: $RASHOMON_FETCH_DEADLINE seconds, else 30s].",
+    ),
     db: str | None = _db_option(),
 ) -> None:
     """Add reports to the corpus and group them into stories. Safe to rerun: what is already
@@ -61,7 +87,12 @@ def ingest_command(
     in English are skipped (the analysis reads English only), each with the reason."""
     if not inputs:
         raise InputError("E067")
-    with _open(db) as corpus:
+    read_options: dict[str, Any] = {}
+    if max_bytes is not None:
+        read_options["max_bytes"] = max_bytes
+    if fetch_deadline is not None:
+        read_options["fetch_deadline"] = parse_duration(fetch_deadline)
+    with _open(db, read_options=read_options) as corpus:
         report = corpus.ingest(inputs, allow_private=allow_private, recluster=not no_recluster)
         print_report(report, corpus.store.url)
     if report.failed and not report.read and not report.skipped:

@@ -65,12 +65,18 @@ def seeds_command(
 @evaluate_app.command("fnc1")
 def fnc1_command(
     data: str | None = _data_option(),
-    limit: int | None = typer.Option(None, "--limit", help="Score only the first N pairs."),
+    predictions: str | None = typer.Option(
+        None, "--predictions", help="Write one JSON line per pair here: headline, body_id, stance."
+    ),
+    limit: int | None = typer.Option(None, "--limit", help="Only the first N pairs."),
 ) -> None:
-    """Stance of article bodies towards headlines (FNC-1): contradiction detection."""
+    """Stance of article bodies towards headlines (FNC-1), by the model trained on FNC-1's
+    training set: predicts from DATA/fnc1 (headline and body only) and scores when the pairs
+    carry a gold stance."""
     from rashomon.evaluation import fnc1
 
     argv = ["--data", str(data_dir(data))] + (["--limit", str(limit)] if limit else [])
+    argv += ["--predictions", predictions] if predictions else []
     sys.exit(fnc1.main(argv) or 0)
 
 
@@ -114,3 +120,53 @@ def clustering_command(
 
     argv = ["--data", str(data_dir(data))] + (["--embeddings"] if embeddings else [])
     sys.exit(clustering.main(argv) or 0)
+
+
+@evaluate_app.command("statements")
+def statements_command(
+    data: str | None = _data_option(),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="List every flagged statement."),
+    audit: str | None = typer.Option(
+        None, "--audit", help="Write a Markdown sample of facts with their evidence, to judge."
+    ),
+    sample: int = typer.Option(50, "--sample", help="How many facts the --audit sheet holds."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Check that statements are clauses and add no name their evidence lacks."""
+    from rashomon._files import write_atomically
+    from rashomon.evaluation.statements import audit_sample, format_report, run, summary
+
+    checks, comparisons = run(data_dir(data))
+    if audit:
+        write_atomically(Path(audit), audit_sample(comparisons, sample))
+    print(json.dumps(summary(checks), indent=2) if as_json else format_report(checks, verbose))
+
+
+@evaluate_app.command("nli")
+def nli_command(
+    pairs: str = typer.Argument(..., help="A JSONL file of {\"premise\", \"hypothesis\"} lines."),
+    predictions: str | None = typer.Option(
+        None, "--predictions", help="Write {\"premise\", \"hypothesis\", \"label\"} lines here."
+    ),
+) -> None:
+    """Judge entailment / neutral / contradiction for any file of pairs; scores gold labels
+    when the lines carry them."""
+    from rashomon._files import write_atomically
+    from rashomon.backends.nli import default_judge
+    from rashomon.evaluation.nli import format_score, predict, read_pairs, score
+
+    rows = read_pairs(pairs)
+    judge = default_judge()
+    labels = predict(rows, judge)
+    if predictions:
+        write_atomically(Path(predictions), "".join(
+            json.dumps({"premise": r["premise"], "hypothesis": r["hypothesis"], "label": label},
+                       ensure_ascii=False) + "\n"
+            for r, label in zip(rows, labels, strict=True)
+        ))  # fmt: skip
+    result = score(rows, labels)
+    if result is not None:
+        print(format_score(result, getattr(judge, "name", type(judge).__name__)))
+    else:
+        print(f"{len(labels)} pairs judged" + (f"; predictions in {predictions}" if predictions
+                                                 else ""))  # fmt: skip

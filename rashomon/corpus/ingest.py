@@ -25,6 +25,14 @@ whole corpus while it is small, else the stories of the new articles and of thei
 neighbours. Story ids stay (a regrouped story keeps the id of the old story it shares most
 articles with) and only stories whose members changed lose their cached comparison.
 
+What is left to regroup is kept in the store, not in the process: every original is recorded as
+pending in the transaction that stores it, and the record is cleared in the transaction that
+commits its regrouping (:meth:`Store.assign_stories`, with the clusterer snapshot and the new
+grouping token). An ingest killed between its last batch and its regrouping, one run with
+``recluster=False``, or articles added through :meth:`Ingestor.add_articles` therefore leave
+pending work that the next ingest settles **first**, before it adds anything, even when it
+adds nothing at all.
+
 The near-duplicate index and the story clusterer are in memory. :class:`Indexes` rebuilds them
 from the stored signatures and features (replaying them in ingest order, or loading the
 clusterer snapshot saved at the end of the previous run and replaying only what came after), and
@@ -58,7 +66,9 @@ BATCH_SIZE = 64
 #: How many stored feature vectors are decoded and handed to the clusterer at once on rebuild.
 REPLAY_CHUNK = 2000
 SNAPSHOT_KEY = "clusterer"
-#: State key of the grouping token (value) and the ``seq`` up to which the grouping is settled.
+#: State key of the grouping token (value) and the newest ``seq`` it was written at. (Schema 1
+#: read "settled up to this seq" from it; what waits to be regrouped is now
+#: :meth:`Store.pending_regroup`.)
 GROUPING_KEY = "grouping"
 #: Up to this many originals, the re-clustering at the end of an ingest covers the whole corpus:
 #: it then gives exactly what ``rashomon stories --recluster`` gives (0.4 s for ECB+'s 308).
@@ -239,7 +249,6 @@ class Indexes:
         self.seq = 0
         self.duplicate_of: dict[str, str] = {}  # near-duplicate id -> its original
         self.originals: list[str] = []  # in ingest order
-        self.original_seqs: list[int] = []  # the seq of each original (an upper bound)
         self.grouping: bytes | None = None  # the grouping token the clusterer matches
         self.repaired = False  # whether the last rebuild moved stored articles
 
@@ -254,19 +263,18 @@ class Indexes:
         self.seq = 0
         self.duplicate_of.clear()
         self.originals.clear()
-        self.original_seqs.clear()
         self.grouping = None
         self.repaired = False
 
-    def _stored_grouping(self) -> tuple[bytes | None, int]:
-        """The store's grouping token and the seq up to which its grouping is settled."""
+    def _stored_grouping(self) -> bytes | None:
+        """The store's grouping token."""
         state = self.store.get_state(GROUPING_KEY)
-        return (state[0], state[1]) if state is not None else (None, 0)
+        return state[0] if state is not None else None
 
     def catch_up(self, *, progress: bool = False) -> None:
         """Bring the indexes level with the store, rebuilding them if they were never built,
         or reloading them when another writer has re-clustered since they were built."""
-        if self.ready and self._stored_grouping()[0] != self.grouping:
+        if self.ready and self._stored_grouping() != self.grouping:
             self.invalidate()  # memberships changed under us: the snapshot has them
         if self.ready and self.store.max_seq() == self.seq:
             return
@@ -283,7 +291,7 @@ class Indexes:
         kit = self.toolkit
         clusterer_seq = 0
         self.invalidate()
-        self.grouping = self._stored_grouping()[0]  # what the snapshot and the store hold
+        self.grouping = self._stored_grouping()  # what the snapshot and the store hold
         if snapshot is not None:
             if kit.load_clusterer is None:
                 return False
@@ -311,12 +319,6 @@ class Indexes:
         if not agreed:
             self.invalidate()
             return False
-        if snapshot is None and self.repaired:
-            # A replay gives the online grouping; whatever a re-clustering had made of the
-            # stored stories is what the repair just undid. Mark all of it unsettled so that
-            # the next settle() regroups the whole corpus again.
-            self.grouping = uuid.uuid4().hex.encode()
-            self.store.put_state(GROUPING_KEY, self.grouping, 0)
         return agreed
 
     def _feed(
@@ -341,7 +343,6 @@ class Indexes:
                 self.duplicate_of[row.id] = row.duplicate_of
                 continue
             self.originals.append(row.id)
-            self.original_seqs.append(row.seq)
             if row.story_id is not None:
                 stored_story[row.id] = row.story_id
             if row.seq > clusterer_seq:
@@ -359,42 +360,54 @@ class Indexes:
         if moved and not repair:
             return False
         if moved:
-            self.store.assign_stories(moved)
+            # A replay gives the online grouping; whatever a re-clustering had made of the
+            # stored stories is what this repair undoes. In the same transaction, every
+            # original waits to be regrouped again (the next settle() regroups the whole
+            # corpus) and the grouping token changes, so that other writers reload.
+            self.grouping = uuid.uuid4().hex.encode()
+            self.store.assign_stories(moved, unsettle_all=True,
+                                      state={GROUPING_KEY: (self.grouping, last)})
             self.repaired = True
         return True
 
     def settle(self, *, full: bool = False) -> tuple[set[str], int]:
-        """Re-cluster offline the stories around the originals stored since the last settle
-        (all of them with ``full``), write the memberships that changed, save a snapshot and a
-        new grouping token. Call it holding the writer lock, after :meth:`catch_up`.
+        """Re-cluster offline the stories around the originals waiting to be regrouped
+        (:meth:`Store.pending_regroup`; every original with ``full``), then commit in ONE
+        transaction the memberships that changed, the end of their wait, a snapshot and a new
+        grouping token. Call it holding the writer lock, after :meth:`catch_up`.
 
         Returns the ids of the stories whose members changed and how many originals the
-        re-clustering looked at (0 when there was nothing new to settle).
+        re-clustering looked at (0 when there was nothing to settle).
         """
         if self.clusterer is None:
             return set(), 0
-        settled_seq = 0 if full else self._stored_grouping()[1]
-        seeds = [a for a, q in zip(self.originals, self.original_seqs, strict=True)
-                 if q > settled_seq]
+        pending = self.store.pending_regroup()
+        seeds = list(self.originals) if full else pending
         if not seeds:
             return set(), 0
         assignments, window = recluster_window(self.clusterer, seeds, full=full)
-        touched = self.store.assign_stories(assignments) if assignments else set()
-        self.snapshot()
-        self.grouping = uuid.uuid4().hex.encode()
-        self.store.put_state(GROUPING_KEY, self.grouping, self.seq)
+        token = uuid.uuid4().hex.encode()
+        state = {GROUPING_KEY: (token, self.seq)}
+        data = self._snapshot_bytes()
+        if data is not None:
+            state[SNAPSHOT_KEY] = (data, self.seq)
+        touched = self.store.assign_stories(assignments, settled=pending, state=state)
+        self.grouping = token
         return touched, window
 
     def snapshot(self) -> None:
         """Save the clusterer so the next process can skip replaying what it already holds."""
-        if self.clusterer is None:
-            return
-        try:
-            data = clusterer_to_bytes(self.clusterer)
-        except Exception:  # a snapshot only saves time; the replay is always there
-            return
+        data = self._snapshot_bytes()
         if data is not None:
             self.store.put_state(SNAPSHOT_KEY, data, self.seq)
+
+    def _snapshot_bytes(self) -> bytes | None:
+        if self.clusterer is None:
+            return None
+        try:
+            return clusterer_to_bytes(self.clusterer)
+        except Exception:  # a snapshot only saves time; the replay is always there
+            return None
 
 
 def cluster_many(clusterer: Any, features: Sequence[Any]) -> list[str]:
@@ -438,7 +451,6 @@ def recluster_window(
     whole with its ``recluster()``, if it has one.
     """
     limit = FULL_RECLUSTER_LIMIT if full_limit is None else full_limit
-    originals = len(clusterer)
     windowed = all(hasattr(clusterer, name) for name in (
         "recluster_labels", "_relabel", "_art_index", "_art_story", "_art_terms",
         "_art_weights", "_art_date", "_df", "_n_docs"))
@@ -448,7 +460,9 @@ def recluster_window(
             return {}, 0
         recluster()
         stories = clusterer.stories()
-        return {a: str(s) for s, members in stories.items() for a in members}, originals
+        assignments = {a: str(s) for s, members in stories.items() for a in members}
+        return assignments, len(assignments)
+    originals = len(clusterer)
     window = None if full or originals <= limit else _window(clusterer, seeds)
     if window is None or len(window) > originals // 2:
         clusterer.recluster()
@@ -552,8 +566,9 @@ class Ingestor:
         recluster: bool = True,
     ) -> IngestReport:
         """Read ``inputs`` and store what is new; see the module docstring. With
-        ``recluster`` (the default), end with :meth:`settle`: the stories around what was
-        added are regrouped offline, which is what makes them as good as a full recluster."""
+        ``recluster`` (the default), first settle what earlier writers left waiting to be
+        regrouped, and end with :meth:`settle`: the stories around what was added are
+        regrouped offline, which is what makes them as good as a full recluster."""
         assert self.toolkit.read is not None
         started = time.monotonic()
         report = IngestReport()
@@ -561,6 +576,10 @@ class Ingestor:
         stories_before = self.store.count_stories()
         with self.store.writer_lock():
             self.indexes.catch_up(progress=progress)
+        if recluster and self.store.pending_regroup(limit=1):
+            # Work an earlier ingest left (killed before its regrouping, or --no-recluster):
+            # settled before anything new is clustered against the stories it left online.
+            self._settle(report, progress=progress, label="Regrouping what was left pending")
         results: Iterable[ReadResultLike] = self.toolkit.read(
             list(inputs), allow_private=allow_private
         )
@@ -572,7 +591,7 @@ class Ingestor:
             with self.store.writer_lock():
                 self.indexes.catch_up()
                 self._run_batch(batch, report)
-        if report.new and recluster:
+        if recluster and (report.new or self.store.pending_regroup(limit=1)):
             self._settle(report, progress=progress)
         elif report.new:
             with self.store.writer_lock():
@@ -583,18 +602,21 @@ class Ingestor:
         return report
 
     def settle(self, *, progress: bool = False) -> IngestReport:
-        """Regroup offline the stories around every original stored since the last settle
-        (by this writer or another, by an ingest that was interrupted, or through
-        :meth:`add_articles`); a report with ``reclustered`` and ``recluster_seconds``."""
+        """Regroup offline the stories around every original still waiting to be regrouped
+        (stored by this writer or another, by an ingest that was interrupted or run without
+        regrouping, or through :meth:`add_articles`); a report with ``reclustered`` and
+        ``recluster_seconds``."""
         report = IngestReport()
         started = time.monotonic()
         self._settle(report, progress=progress)
         report.seconds = time.monotonic() - started
         return report
 
-    def _settle(self, report: IngestReport, *, progress: bool) -> None:
+    def _settle(
+        self, report: IngestReport, *, progress: bool, label: str = "Regrouping the stories"
+    ) -> None:
         started = time.monotonic()
-        stage = Stage("Regrouping the stories") if progress else None
+        stage = Stage(label) if progress else None
         if stage is not None:
             stage.__enter__()
         try:
@@ -613,9 +635,9 @@ class Ingestor:
         finally:
             if stage is not None:
                 stage.__exit__(None, None, None)
-        report.reclustered = len(touched)
-        report.recluster_window = window
-        report.recluster_seconds = time.monotonic() - started
+        report.reclustered += len(touched)
+        report.recluster_window += window
+        report.recluster_seconds += time.monotonic() - started
 
     def add_articles(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
         """Store articles given directly (the API's and the web service's way in). They are
@@ -756,7 +778,6 @@ class Ingestor:
         if items:
             indexes.seq = self.store.max_seq()
         indexes.originals += [a.id for a in originals]
-        indexes.original_seqs += [indexes.seq] * len(originals)
         self._run_originals += [a.id for a in originals]
         return items
 

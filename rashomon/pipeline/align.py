@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +32,14 @@ SENTENCE_BONUS = 0.06
 VERBATIM_PREFILTER = 0.3  # cosine under which two facts are not checked for shared wording
 VERBATIM_SHARE = 0.7  # share of words in common that makes two wordings near-verbatim
 PART_MARGIN = 0.04  # a part must beat the report's whole facts, and the threshold, by this
+# With an entailment judge (see ``align(confirm=...)``): a match under VERIFY_BELOW is dropped
+# when the judge finds each side neutral to the other (different facts that share words); a
+# pair of mutual best candidates from PARAPHRASE_FLOOR up is matched when each side entails the
+# other (a paraphrase that shares few words).
+VERIFY_BELOW = 0.7
+NEUTRAL_BOTH_WAYS = 0.85
+PARAPHRASE_FLOOR = 0.35
+ENTAIL_BOTH_WAYS = 0.6
 # Shared names weigh more than shared words, people most: they are the participants, while
 # places are often only the setting ("US", "Venezuela" in every sentence of a story).
 ENTITY_WEIGHT = {"@person": 2.0, "@organization": 1.6, "@group": 1.3, "@place": 1.1,
@@ -114,7 +122,7 @@ def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: dict[str, fl
 
 
 def _words(view: FactView) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(view.fact.statement))
+    return frozenset(w.lower() for w in _WORD.findall(view.fact.focus or view.fact.statement))
 
 
 def _incidences(
@@ -206,6 +214,7 @@ def align(
     *,
     threshold: float = ALIGN_THRESHOLD,
     parts_by_doc: Sequence[Sequence[FactView]] | None = None,
+    confirm: Callable[[Sequence[tuple[FactView, FactView]]], np.ndarray] | None = None,
 ) -> list[FactGroup]:
     """Group the facts of all reports; facts nobody else carries form groups of one.
 
@@ -214,11 +223,16 @@ def align(
     partner in a report may still match one of that report's parts: one report states as a fact
     what another mentions in passing ("tensions over Venezuela, drug trafficking, oil and
     security" / "central issues will include Venezuela, drug trafficking, oil and security").
+
+    ``confirm``, an entailment judge over pairs of views (rows of [probabilities of a -> b,
+    probabilities of b -> a], each in entailment / neutral / contradiction order), decides where
+    the scores are unsure: see :data:`VERIFY_BELOW` and :data:`PARAPHRASE_FLOOR`.
     """
     all_views = [v for views in views_by_doc for v in views]
     idf = term_weights(all_views)
     index = {id(v): k for k, v in enumerate(all_views)}
     edges: list[tuple[float, int, int]] = []
+    candidates: list[tuple[float, int, int]] = []
     best_fact_score: dict[tuple[int, int], float] = {}  # (view index, other doc) -> best score
     for i in range(len(views_by_doc)):
         for j in range(i + 1, len(views_by_doc)):
@@ -229,8 +243,16 @@ def align(
                     best_fact_score[(index[id(v)], j)] = float(scores[r].max())
                 for c, v in enumerate(views_by_doc[j]):
                     best_fact_score[(index[id(v)], i)] = float(scores[:, c].max())
-            for r, c, s in match_pair(scores, threshold):
+            matched = match_pair(scores, threshold)
+            for r, c, s in matched:
                 edges.append((s, index[id(views_by_doc[i][r])], index[id(views_by_doc[j][c])]))
+            if confirm is not None and scores.size:
+                candidates.extend(
+                    (s, index[id(views_by_doc[i][r])], index[id(views_by_doc[j][c])])
+                    for r, c, s in _mutual_best(scores, matched, PARAPHRASE_FLOOR, threshold)
+                )
+    if confirm is not None:
+        edges = _confirmed(edges, candidates, all_views, confirm)
     # Join matches strongest first, never letting a group hold two facts of one report.
     parent = list(range(len(all_views)))
     docs_of: dict[int, set[int]] = {k: {v.doc} for k, v in enumerate(all_views)}
@@ -263,6 +285,47 @@ def align(
     # Reading order: by the earliest position of the group's facts in their reports.
     out.sort(key=lambda g: min((m.doc, m.fact.sentence, m.fact.start) for m in g.members)[1:])
     return out
+
+
+def _mutual_best(scores: np.ndarray, matched: list[tuple[int, int, float]], floor: float,
+                 threshold: float) -> list[tuple[int, int, float]]:  # fmt: skip
+    """Unmatched pairs scoring in [floor, threshold) that are each other's best."""
+    taken_rows = {r for r, _, _ in matched}
+    taken_cols = {c for _, c, _ in matched}
+    out = []
+    for r in range(scores.shape[0]):
+        if r in taken_rows:
+            continue
+        c = int(np.argmax(scores[r]))
+        s = float(scores[r, c])
+        if c not in taken_cols and floor <= s < threshold and int(np.argmax(scores[:, c])) == r:
+            out.append((r, c, s))
+    return out
+
+
+def _confirmed(
+    edges: list[tuple[float, int, int]],
+    candidates: list[tuple[float, int, int]],
+    views: Sequence[FactView],
+    confirm: Callable[[Sequence[tuple[FactView, FactView]]], np.ndarray],
+) -> list[tuple[float, int, int]]:
+    """The matches the judge does not refute, and the candidates it finds to be paraphrases."""
+    unsure = [e for e in edges if e[0] < VERIFY_BELOW]
+    asked = unsure + candidates
+    if not asked:
+        return edges
+    probs = np.asarray(confirm([(views[a], views[b]) for _, a, b in asked]))
+    verdict = {}
+    for (_, a, b), p in zip(asked, probs, strict=True):
+        neutral = min(float(p[0][1]), float(p[1][1]))
+        entailed = min(float(p[0][0]), float(p[1][0]))
+        verdict[(a, b)] = (neutral, entailed)
+    kept = [e for e in edges
+            if e[0] >= VERIFY_BELOW or verdict[(e[1], e[2])][0] < NEUTRAL_BOTH_WAYS]  # fmt: skip
+    # A paraphrase joins at the threshold: it is certain, but its words are not.
+    kept.extend((ALIGN_THRESHOLD, a, b) for _, a, b in candidates
+                if verdict[(a, b)][1] >= ENTAIL_BOTH_WAYS)  # fmt: skip
+    return kept
 
 
 def _attach_parts(

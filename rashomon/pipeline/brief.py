@@ -1,17 +1,17 @@
-"""Stage 8: a consolidated brief in which every sentence cites the reports it rests on.
+"""Stage 8: a consolidated brief in which every sentence cites exactly the reports that carry it.
 
-The brief is extractive, so that it never says what no report said: it picks the report
-sentences that carry the most corroborated facts (weighted by how many reports carry them and
-by how early the reports tell them, since news puts what matters first), preferring sentences
-with few single-source additions, until the corroborated facts are covered or the brief is
-long enough. Each sentence cites every report that carries one of its facts. Contradictions get
-a sentence of their own that names both sides, and the most prominent facts that only one report
-carries are listed as such.
+The brief is extractive, so that it never says what no report said. Its sentences are the
+story's corroborated facts, each in the wording of a report that adds nothing the others leave
+out (so every report cited carries all of it), picked by how many reports carry them and how
+early the reports tell them (news puts what matters first), at most one from a report's
+sentence, then put in the reports' own order. Contradictions get a sentence of their own that
+names both sides. Then, for each report, the first notable fact only it carries: "Only X
+reports: ...". Every sentence appears once, and nothing given as carried by several reports is
+said later to be carried by one.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from rashomon.model import Article, BriefSentence, Contradiction, Sentence, Span, StoryFact
@@ -19,11 +19,35 @@ from rashomon.model import Article, BriefSentence, Contradiction, Sentence, Span
 MAX_SENTENCES = 5
 MAX_SINGLE_SOURCE = 3
 MIN_SINGLE_WORDS = 6
-SINGLE_SOURCE_PENALTY = 0.25
 
 
 def _label(doc: Article) -> str:
     return doc.source or doc.id
+
+
+def _key(text: str) -> str:
+    return " ".join(text.lower().replace("[", " ").replace("]", " ").split()).rstrip(".")
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if text[-1:] in ".!?”\"'’" else text + "."
+
+
+def _wording(fact: StoryFact) -> tuple[str, list[str]]:
+    """The statement to give and the reports that carry all of it: the wording of a report
+    that adds no detail (then every report of the fact carries it), else the shown wording with
+    the reports whose additions it does not leave out."""
+    adders = {d.span.document for d in fact.details if d.kind == "addition"}
+    plain = [doc for doc in fact.documents if doc not in adders and doc in fact.wordings]
+    if plain and fact.wordings:
+        return fact.wordings[plain[0]], list(fact.documents)
+    # Every report adds something: the shown wording, cited by its own report only.
+    return fact.statement, [fact.wording or fact.documents[0]]
+
+
+def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
+    return any(x.overlaps(y) for x in a for y in b)
 
 
 def build_brief(
@@ -36,51 +60,37 @@ def build_brief(
     max_sentences: int = MAX_SENTENCES,
 ) -> list[BriefSentence]:
     """``fact_sentence`` maps a story fact id to the (document, sentence index) it sits in."""
-    by_sentence: dict[tuple[str, int], list[StoryFact]] = defaultdict(list)
-    for f in facts:
-        for key in fact_sentence.get(f.id, []):
-            by_sentence[key].append(f)
+    del sentences  # the brief is made of statements; report sentences stay the evidence
+    doc_index = {d.id: k for k, d in enumerate(documents)}
+    names = {d.id: _label(d) for d in documents}
     n_docs = len(documents)
-    order = {f.id: k for k, f in enumerate(facts)}
-    covered: set[str] = set()
-    chosen: list[tuple[tuple[str, int], list[StoryFact]]] = []
+    brief: list[BriefSentence] = []
+    said: set[str] = set()
+    used_sentences: set[tuple[str, int]] = set()
+    given: list[Span] = []
 
-    def gain(key: tuple[str, int]) -> float:
-        value = 0.0
-        for f in by_sentence[key]:
-            if f.status == "single_source":
-                value -= SINGLE_SOURCE_PENALTY
-            elif f.id not in covered:
-                weight = (len(f.documents) - 1) / max(n_docs - 1, 1)
-                value += weight * (1.0 + 1.0 / (1.0 + order[f.id] / 4.0))
-        value -= SINGLE_SOURCE_PENALTY * sum(
-            1 for f in by_sentence[key] for d in f.details if d.span.document == key[0]
-        ) / 2
-        return value
+    def position(f: StoryFact) -> int:
+        return min((s for _, s in fact_sentence.get(f.id, [])), default=0)
 
     if n_docs > 1:
-        while len(chosen) < max_sentences:
-            best = max(by_sentence, key=gain, default=None)
-            if best is None or gain(best) <= 0.0:
+        shared = sorted((f for f in facts if f.status == "corroborated"),
+                        key=lambda f: (-len(f.documents), position(f)))  # fmt: skip
+        picked: list[tuple[int, BriefSentence]] = []
+        for f in shared:
+            if len(picked) >= max_sentences:
                 break
-            new = [f for f in by_sentence[best] if f.status != "single_source"]
-            covered.update(f.id for f in new)
-            chosen.append((best, new))
-    doc_index = {d.id: k for k, d in enumerate(documents)}
-    # News puts what matters first: the brief follows the reports' own order, leads first.
-    chosen.sort(key=lambda c: (c[0][1], doc_index[c[0][0]]))
-    brief: list[BriefSentence] = []
-    for (doc_id, sent_index), carried in chosen:
-        sentence = sentences[doc_id][sent_index]
-        docs = sorted({d for f in carried for d in f.documents} | {doc_id}, key=doc_index.get)
-        evidence: list[Span] = [
-            Span(doc_id, sentence.start, sentence.end, sentence.text),
-            *(s for f in carried for s in f.evidence if s.document != doc_id),
-        ]
-        brief.append(
-            BriefSentence(sentence.text, docs, evidence, [f.id for f in carried])
-        )
-    names = {d.id: _label(d) for d in documents}
+            keys = set(fact_sentence.get(f.id, []))
+            text, docs = _wording(f)
+            if len(docs) < 2 or keys & used_sentences or _key(text) in said:
+                continue
+            used_sentences |= keys
+            said.add(_key(text))
+            docs = sorted(set(docs), key=doc_index.get)
+            evidence = [*f.evidence, *f.context]
+            given.extend(f.evidence)
+            picked.append((position(f), BriefSentence(_sentence(text), docs, evidence, [f.id])))
+        # News puts what matters first: the brief follows the reports' own order.
+        brief.extend(b for _, b in sorted(picked, key=lambda p: p[0]))
     for c in contradictions:
         sides = [side for side in c.sides if side]
         if len(sides) < 2:
@@ -90,17 +100,24 @@ def build_brief(
             docs = sorted({s.document for s in side}, key=doc_index.get)
             parts.append(f"{', '.join(names[d] for d in docs)}: “{side[0].text}”")
         text = f"The reports disagree ({c.kind}): " + "; ".join(parts) + "."
+        if _key(text) in said:
+            continue
+        said.add(_key(text))
         docs = sorted({s.document for side in sides for s in side}, key=doc_index.get)
         brief.append(
             BriefSentence(text, docs, [s for side in sides for s in side], list(c.facts))
         )
     if n_docs > 1:
-        for f in _notable_single_source(facts, fact_sentence, documents)[:MAX_SINGLE_SOURCE]:
+        notable = _notable_single_source(facts, fact_sentence, documents, given)
+        for f in notable[:MAX_SINGLE_SOURCE]:
             doc_id = f.documents[0]
+            if _key(f.statement) in said:
+                continue
+            said.add(_key(f.statement))
             brief.append(
                 BriefSentence(
-                    f"Only {names[doc_id]} reports: {f.statement}.", [doc_id], list(f.evidence),
-                    [f.id],
+                    f"Only {names[doc_id]} reports: {_sentence(f.statement)}", [doc_id],
+                    [*f.evidence, *f.context], [f.id],
                 )
             )
     return brief
@@ -110,9 +127,11 @@ def _notable_single_source(
     facts: Sequence[StoryFact],
     fact_sentence: dict[str, list[tuple[str, int]]],
     documents: Sequence[Article],
+    given: Sequence[Span],
 ) -> list[StoryFact]:
-    """For each report, the earliest fact only it carries that names someone or something
-    (a full statement of at least six words, not a caption fragment), reports in order."""
+    """For each report, the earliest fact only it carries that names someone or something (a
+    statement of at least six words), reports in order; never one whose words the brief has
+    already given as carried by several reports."""
     picked: dict[str, StoryFact] = {}
     for f in sorted(
         (f for f in facts if f.status == "single_source"),
@@ -122,6 +141,8 @@ def _notable_single_source(
         words = f.statement.split()
         named = sum(1 for w in words[1:] if w[:1].isupper())
         if doc_id in picked or len(words) < MIN_SINGLE_WORDS or not named:
+            continue
+        if _overlaps([*f.evidence, *f.context], given):
             continue
         picked[doc_id] = f
     return [picked[d.id] for d in documents if d.id in picked]

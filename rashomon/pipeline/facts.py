@@ -5,15 +5,16 @@ in-person encounter after months of escalating tensions over Venezuela, drug tra
 oil" holds several facts, and another report may carry some of them and not the others. The
 cascade, on the dependency parse:
 
-1. **clauses**: the root and every clause hanging from it (coordinated verbs, adverbial,
-   relative and participial clauses) become facts of their own; a clause that borrows its
-   subject ("... and has previously suggested") or its antecedent ("much of which is
-   controlled by the ELN") carries those words as context, so its statement stands alone;
-2. **adjuncts**: long phrases introduced by relational prepositions ("following the seizure
-   of President Maduro", "after months of escalating tensions") are split off;
-3. **coordinated items**: heavy coordinated noun phrases ("criticism of US strikes ..., as
+1. **clauses**: the root, the clauses coordinated with it, and non-restrictive relative
+   clauses about a named thing become facts of their own (:func:`_is_clause_head`); a clause
+   that borrows its subject ("... and has previously suggested") or its antecedent ("much of
+   which is controlled by the ELN") carries those words, which join its evidence, so its
+   statement stands alone. Participial, adverbial and prepositional pieces stay with the clause
+   they modify, and nothing is lifted out of someone's claim or belief or out of a condition
+   (:func:`framed`): "Sestak said he almost interrupted Clinton" stays one fact;
+2. **coordinated items**: heavy coordinated noun phrases ("criticism of US strikes ..., as
    well as the United States' immigration policies") give one fact per item;
-4. **parts**: what stays inside a fact but that one report may add or leave out ("on
+3. **parts**: what stays inside a fact but that one report may add or leave out ("on
    Tuesday", "and Pacific", "for a high-stakes trip") is kept as the fact's parts, so that
    aligned facts can be told apart by their details.
 
@@ -22,15 +23,18 @@ Every fact keeps the exact character spans of the words that carry it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
-from rashomon.model import Fact, Span
+from rashomon.model import Fact, Resolution, Span
 from rashomon.pipeline.annotate import ParsedDoc
 from rashomon.pipeline.lexicon import (
+    CONDITIONAL_MARKERS,
+    FRAMING_VERBS,
     HEDGES,
     NEGATIONS,
     NEGATIVE_PREDICATES,
@@ -61,6 +65,8 @@ class Draft:
     tokens: set[int]
     context: list[int] = field(default_factory=list)
     kind: str = "clause"  # "clause", "modifier", "adjunct", "item"
+    # For a piece stated with the clause it hangs from: the context it is aligned with.
+    focus: list[int] | None = None
 
 
 def is_content(tok: Token) -> bool:
@@ -79,23 +85,102 @@ def _is_infinitive(tok: Token) -> bool:
     return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
 
 
+_NAMED_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
+
+
+def _conditional(tok: Token) -> bool:
+    """ "if Trump attacks", "unless talks resume": a clause that states a condition."""
+    return any(
+        c.dep_ in ("mark", "advmod") and c.lower_ in CONDITIONAL_MARKERS for c in tok.children
+    ) or (tok.dep_ == "advcl" and tok.doc[max(tok.left_edge.i - 1, 0)].lower_ in ("if", "unless"))
+
+
+def framed(tok: Token) -> bool:
+    """Whether a clause sits inside someone's claim or belief, or inside a condition: on its own
+    it would read as the report's assertion, so it must stay with what frames it.
+
+    "Sestak said [he almost interrupted Clinton]", "officials believe [the talks failed and
+    [the envoy left]]", "[if Trump attacks], Petro will respond", "Petro will respond [if ...]".
+    """
+    cur = tok
+    for _ in range(12):
+        if cur.dep_ == "ROOT" or cur.head.i == cur.i:
+            return False
+        if cur.dep_ in ("ccomp", "csubj", "xcomp", "parataxis", "dep") and (
+            cur.head.lemma_.lower() in FRAMING_VERBS
+        ):
+            return True
+        if cur.dep_ == "advcl" and _conditional(cur):
+            return True
+        cur = cur.head
+    return True  # a deep chain: keep it with its frame, to be safe
+
+
+def _about_named(tok: Token) -> bool:
+    """A non-restrictive relative clause about a named thing: "Petro, who took office in 2022,"."""
+    first = tok.left_edge.i
+    if first < 1 or tok.doc[first - 1].text not in (",", "(", "—", "–"):
+        return False
+    noun = tok.head
+    if noun.pos_ == "PROPN" or noun.ent_type_ in _NAMED_ENTS:
+        return True
+    return any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in noun.children)
+
+
 def _is_clause_head(tok: Token, sent: SpacySpan) -> bool:
+    """Where a sentence splits into facts: its root, clauses coordinated with a fact's clause
+    ("Petro arrived and met Trump"), relative clauses, and adverbial or participial clauses
+    ("..., marking their first in-person encounter"). A conditional clause stays with what it
+    conditions; a clause under someone's claim or belief or under a condition (:func:`framed`)
+    is a fact only together with that frame (:func:`_borrowed_core`)."""
     if tok.i == sent.root.i:
         return True
-    dep = tok.dep_
-    if _is_infinitive(tok):
+    if _is_infinitive(tok) or tok.pos_ not in ("VERB", "AUX"):
         return False
-    if dep in ("advcl", "relcl", "parataxis"):
-        return tok.pos_ in ("VERB", "AUX")
+    dep = tok.dep_
+    if dep == "advcl":
+        return not _conditional(tok)
+    if dep == "relcl":
+        return True
     if dep == "acl":
-        return (
-            tok.pos_ == "VERB"
-            and tok.tag_ in ("VBN", "VBG")
-            and content_count(tok.subtree) >= MIN_SPLIT_CONTENT
-        )
+        return tok.tag_ in ("VBN", "VBG") and content_count(tok.subtree) >= MIN_SPLIT_CONTENT
     if dep == "conj":
-        return tok.pos_ in ("VERB", "AUX") and tok.head.pos_ in ("VERB", "AUX")
+        # "Petro will recall the ambassador and impose tariffs if Trump orders strikes": the
+        # condition may cover both, so coordinated clauses under a condition stay together.
+        if any(_conditional(c) for v in (tok, tok.head) for c in v.children if c.dep_ == "advcl"):
+            return False
+        return tok.head.pos_ in ("VERB", "AUX") and _is_clause_head(tok.head, sent)
     return False
+
+
+_CORE_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "expl", "aux", "auxpass", "neg", "prt",
+                        "dobj", "attr", "acomp", "oprd", "dative", "mark"})  # fmt: skip
+
+
+def clause_core(head: Token, limit: int = 4) -> list[int]:
+    """The bare clause a piece hangs from: subject, auxiliaries, negation, predicate and object
+    ("Colombian President Gustavo Petro is set to meet US President Donald Trump"), without its
+    adjuncts. A piece of a clause that is not itself a clause ("after months of escalating
+    tensions", "marking their first in-person encounter") is stated with it, so that it reads as
+    a sentence and says only what its sentence says."""
+    out = {head.i}
+    for child in head.children:
+        if child.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "dative", "oprd"):
+            out.update(_noun_core(child) if child.pos_ in ("NOUN", "PROPN") else
+                       [t.i for t in child.subtree])  # fmt: skip
+        elif child.dep_ in _CORE_DEPS:
+            out.update(t.i for t in child.subtree)
+        elif (child.dep_ == "prep" and child.lower_ not in SPLIT_PREPOSITIONS
+              and len(list(child.subtree)) <= 4):  # fmt: skip
+            out.update(t.i for t in child.subtree)  # "heading to Washington"
+        elif child.dep_ == "xcomp" and limit > 0:
+            out.update(clause_core(child, limit - 1))
+            out.update(c.i for c in child.children if c.dep_ == "aux")
+    if not any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in head.children):
+        subject = subject_of(head)
+        if subject is not None:
+            out.update(_noun_core(subject) if subject.pos_ in ("NOUN", "PROPN") else [subject.i])
+    return sorted(out)
 
 
 def _noun_core(noun: Token) -> list[int]:
@@ -198,8 +283,8 @@ def _split_items(draft: Draft, doc: Doc) -> list[Draft]:
     """One draft per heavy coordinated noun phrase item."""
     for i in sorted(draft.tokens):
         tok = doc[i]
-        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ == "conj":
-            continue
+        if tok.pos_ not in ("NOUN", "PROPN") or tok.dep_ in ("conj", "nsubj", "nsubjpass"):
+            continue  # "Trump and Petro met" does not say "Trump met"
         chain = [t for t in _conjunct_chain(tok) if t.i in draft.tokens]
         if len(chain) < 2:
             continue
@@ -352,8 +437,10 @@ def _clean_runs(tokens: list[Token]) -> list[list[Token]]:
                 break
             if tok.text not in ".!?,":
                 break
-    # A leading subordinator ("that", "while", "wherein") adds nothing to the fact.
-    while cleaned and cleaned[0][0].dep_ in ("mark",) and len(cleaned[0]) > 1:
+    # A leading subordinator ("that", "while", "wherein") adds nothing to the fact; a condition
+    # ("if", "unless") is what the fact says, and stays.
+    while (cleaned and cleaned[0][0].dep_ in ("mark",) and len(cleaned[0]) > 1
+           and cleaned[0][0].lower_ not in CONDITIONAL_MARKERS):
         cleaned[0] = cleaned[0][1:]
     return cleaned
 
@@ -367,12 +454,19 @@ def _runs(tokens: list[Token]) -> list[tuple[int, int]]:
     return [(run[0].i, run[-1].i) for run in _clean_runs(tokens)]
 
 
+_PIECE_DEPS = frozenset({"advcl", "acl", "prep", "npadvmod", "advmod", "relcl"})
+
+
 def _text(tokens: list[Token], replace: dict[int, str] | None = None) -> str:
     parts: list[str] = []
     prev: Token | None = None
     for tok in tokens:
         if prev is not None:
-            parts.append(prev.whitespace_ if tok.i == prev.i + 1 else " ")
+            if tok.i == prev.i + 1:
+                parts.append(prev.whitespace_)
+            else:  # a gap: keep the comma that introduces a piece ("..., marking ...")
+                piece = tok.dep_ in _PIECE_DEPS or tok.tag_ in ("VBG", "VBN")
+                parts.append(", " if piece and tok.doc[tok.i - 1].text == "," else " ")
         word = replace.get(tok.i, tok.text) if replace else tok.text
         if replace and tok.i in replace and tok.text[:1].isupper():
             word = word[:1].upper() + word[1:]
@@ -464,9 +558,13 @@ def _negated(head: Token, tokens: set[int]) -> bool:
     return count % 2 == 1
 
 
+_QUOTE_MARKS = frozenset({"“", "”", '"', "‘", "’", "'"})
+
+
 def in_quotation(tokens: set[int], doc) -> bool:
     """Whether the fact's words sit inside quotation marks (someone's words, not the report's)."""
-    first = doc[min(tokens)]
+    words = [doc[i] for i in sorted(tokens) if doc[i].text not in _QUOTE_MARKS]
+    first = words[0] if words else doc[min(tokens)]
     text = doc.text
     # Quotations run across sentences but rarely across paragraphs: count from the line start.
     line_start = text.rfind("\n", 0, first.idx) + 1
@@ -510,46 +608,189 @@ def alignment_text(statement: str) -> str:
     return " ".join(words[k:])
 
 
-_PRONOUNS = {"he": "", "him": "", "she": "", "his": "’s", "her": "", "hers": "’s"}
+_PRONOUNS = frozenset({"he", "him", "his", "she", "her", "hers"})
+_OBJECT_DEPS = frozenset({"dobj", "dative", "pobj", "iobj", "obj"})
+
+
+@dataclass(slots=True, frozen=True)
+class PronounLink:
+    """A third-person pronoun read as a person named nearby, and where that person is named."""
+
+    name: str  # the person's full name, as shown ("Gustavo Petro")
+    short: str  # the short name, for matching ("Petro")
+    antecedent: tuple[int, int]  # token range of the mention it stands for
+    possessive: bool
+
+    @property
+    def shown(self) -> str:
+        return self.name + "’s" if self.possessive else self.name
+
+
+def _clause_subjects(tok: Token) -> set[int]:
+    """Token indices of the subject of the clause a word belongs to (binding: "Clinton made him
+    ..." cannot mean Clinton made Clinton)."""
+    cur = tok
+    for _ in range(8):
+        if cur.pos_ in ("VERB", "AUX") or cur.dep_ == "ROOT":
+            break
+        cur = cur.head
+    subject = subject_of(cur)
+    return {t.i for t in subject.subtree} if subject is not None else set()
 
 
 def resolve_pronouns(
-    pd: ParsedDoc, person_mentions: Sequence[tuple[int, int, str]]
-) -> dict[int, str]:
-    """Third-person singular pronouns -> the short name of the person they most likely stand for.
+    pd: ParsedDoc, person_mentions: Sequence[tuple[int, int, str, str]]
+) -> dict[int, PronounLink]:
+    """Third-person singular pronouns read as a person, only where the reading is certain.
 
-    A light heuristic, not a coreference model: the nearest person named before the pronoun in
-    the same or the two previous sentences, preferring one that is a subject or possessor
-    ("... Petro's political legacy and ... his endorsed successor, Senator Cepeda, as his term
-    ends" -> Petro, not Cepeda).
+    Not a coreference model, and deliberately conservative: a wrong name in a statement is worse
+    than a pronoun left as written. A pronoun is read as a person only when
+
+    * it is outside quotation marks (a quoted "he" is the speaker's, not the report's);
+    * exactly one person is named in its sentence before it or in the sentence before, once
+      persons its own clause rules out are set aside (an object "him" is not the clause's
+      subject: "Clinton made him director");
+    * that person's name has at least two words, or was written with a title, so that a
+      misrecognised outlet or place ("Politico") is not taken for a person.
+
+    Everything else keeps its pronoun. ``person_mentions`` are (first token, end token, full
+    name, short name).
     """
     doc = pd.doc
-    out: dict[int, str] = {}
+    out: dict[int, PronounLink] = {}
     mentions = sorted(person_mentions)
+    # Sentences where a pronoun of a gender was left as written: someone unnamed is in play
+    # ("Clinton made him his director"), so later ones of that gender stay as written too.
+    unsure: set[tuple[int, str]] = set()
     for tok in doc:
         low = tok.lower_
         if low not in _PRONOUNS or (tok.pos_ != "PRON" and tok.tag_ not in ("PRP", "PRP$")):
             continue
-        sent = pd.sentence_of(tok)
-        before = [m for m in mentions if m[1] <= tok.i and sent - pd.sentence_of(m[0]) <= 2]
-        if not before:
+        gender = "f" if low in ("she", "her", "hers") else "m"
+        sent_no = pd.sentence_of(tok)
+        if in_quotation({tok.i}, doc) or (sent_no, gender) in unsure:
+            unsure.add((sent_no, gender))
             continue
-        def role(m: tuple[int, int, str]) -> bool:
-            root = doc[m[0] : m[1]].root
-            return root.dep_ in ("nsubj", "nsubjpass", "poss")
-        preferred = [m for m in before if role(m)] or before
-        name = preferred[-1][2]
-        if low == "her" and tok.tag_ == "PRP$":
-            out[tok.i] = name + "’s"
-        else:
-            out[tok.i] = name + _PRONOUNS[low]
+        sent = pd.sentence_of(tok)
+        window = [m for m in mentions
+                  if m[1] <= tok.i and 0 <= sent - pd.sentence_of(m[0]) <= 1]  # fmt: skip
+        if tok.dep_ in _OBJECT_DEPS or low == "him" or (low == "her" and tok.tag_ == "PRP"):
+            bound = _clause_subjects(tok)
+            window = [m for m in window if not (set(range(m[0], m[1])) & bound)]
+        names = {m[2] for m in window}
+        if len(names) != 1:
+            unsure.add((sent_no, gender))
+            continue
+        last = window[-1]
+        full, short = last[2], last[3]
+        titled = any(doc[j].lower_.rstrip(".") in _TITLE_WORDS
+                     for j in range(max(0, last[0] - 2), last[0]))  # fmt: skip
+        if len(full.split()) < 2 and not titled:
+            unsure.add((sent_no, gender))
+            continue
+        possessive = low in ("his", "hers") or (low == "her" and tok.tag_ == "PRP$")
+        out[tok.i] = PronounLink(full, short, (last[0], last[1]), possessive)
     return out
 
 
+_TITLE_WORDS = frozenset(
+    "mr mrs ms miss dr president senator sen rep governor gov minister secretary judge".split()
+)
+
+
+def claim_text(statement: str) -> str:
+    """A statement with each shown resolution read in place: "he [Gustavo Petro] said" ->
+    "Gustavo Petro said"; what embedding and judging compare."""
+    return _SHOWN.sub(lambda m: m.group(1), statement)
+
+
+_SHOWN = re.compile(r"\b[A-Za-z]+ \[([^\[\]]+)\]")
+
+
+def _shown_pronouns(
+    tokens: Iterable[int], pd: ParsedDoc, pronouns: dict[int, PronounLink]
+) -> tuple[dict[int, str], list[Resolution]]:
+    """How each resolved pronoun among ``tokens`` is written ("he [Gustavo Petro]"), and the
+    record of it."""
+    shown: dict[int, str] = {}
+    records: list[Resolution] = []
+    doc = pd.doc
+    for i in sorted(tokens):
+        link = pronouns.get(i)
+        if link is None:
+            continue
+        shown[i] = f"{doc[i].text} [{link.shown}]"
+        a, b = link.antecedent
+        records.append(Resolution(pd.token_span(i, i), link.shown, pd.token_span(a, b - 1)))
+    return shown, records
+
+
+def _stands_alone(head: Token) -> bool:
+    """A finite clause with a subject of its own, or one that borrows only its subject."""
+    if head.dep_ in ("conj", "relcl", "ROOT"):
+        return True
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in head.children)
+    finite = head.tag_ in ("VBD", "VBZ", "VBP", "MD") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD")
+        for c in head.children
+    )
+    return has_subject and finite
+
+
+def _focus_text(toks: list[Token], around: list[Token], shown: dict[int, str]) -> str:
+    own = _text(toks, shown)
+    if not around:
+        return own
+    return f"{_text(around, shown)} {own}" if around[-1].i < toks[0].i else (
+        f"{own} ({_text(around, shown)})"
+    )
+
+
+def _borrowed_core(draft: Draft, doc: Doc, heads: set[int]) -> list[int]:
+    """For a piece that is not a clause ("after months of escalating tensions", "marking their
+    first in-person encounter", "the threat posed by the ELN"), or for a clause inside someone's
+    claim or a condition: the words that make it one and keep its frame, the bare clauses it
+    hangs from (:func:`clause_core`, "the minister said", "if talks fail") and the words that
+    lead to it, all from its own sentence. Empty for a clause that stands alone."""
+    head = doc[draft.head]
+    if draft.kind != "adjunct" and _stands_alone(head) and not framed(head):
+        return []
+    # A clause of its own that sits in a frame needs only the frame ("observers note [that]
+    # cooperation is possible"), not the clauses beside it; a piece needs its whole clause.
+    whole = draft.kind != "adjunct" and _stands_alone(head)
+    anchor = head.head if draft.kind == "modifier" and head.dep_ == "acl" else head
+    cur = anchor if draft.kind != "adjunct" else head.head
+    core: set[int] = set(draft.context)
+    # Climb to the nearest clause that stands alone outside any frame ("marking ..." hangs from
+    # "is set to meet"), taking what each step needs to read.
+    for _ in range(24):
+        frame = cur.lemma_.lower() in FRAMING_VERBS or (cur.dep_ == "advcl" and _conditional(cur))
+        if cur.pos_ in ("VERB", "AUX"):
+            if frame or not whole:
+                core.update(clause_core(cur))
+        elif not whole:
+            # "with [both nations] having [unresolved issues] regarding ..."
+            core.update(_noun_core(cur) if cur.pos_ in ("NOUN", "PROPN") else [cur.i])
+        top = cur.dep_ == "ROOT" or cur.head.i == cur.i
+        if (cur.i in heads and cur.i != draft.head) or top:
+            if frame or not whole:
+                core.update(clause_core(cur))
+            if top or (_stands_alone(cur) and not framed(cur)):
+                break
+        cur = cur.head
+    return sorted(core - draft.tokens)
+
+
 def extract_facts(
-    pd: ParsedDoc, doc_index: int, pronouns: dict[int, str] | None = None
+    pd: ParsedDoc, doc_index: int, pronouns: dict[int, PronounLink] | None = None
 ) -> tuple[list[Fact], list[Draft]]:
-    """The atomic facts of one parsed document, in reading order."""
+    """The atomic facts of one parsed document, in reading order.
+
+    A fact's statement is made of its sentence's own words: its clause, the subject or the named
+    antecedent it borrows from the same sentence (which then count as its evidence too), and
+    resolved pronouns shown with what they were read as ("he [Gustavo Petro]"), each recorded in
+    ``Fact.resolved``. Words inside quotation marks stay a quotation.
+    """
     doc = pd.doc
     pronouns = pronouns or {}
     drafts: list[Draft] = []
@@ -562,13 +803,13 @@ def extract_facts(
         sentence_drafts: list[Draft] = []
         for head in head_toks:
             tokens = _collect(head, heads - {head.i})
-            if head.dep_ in ("acl", "relcl"):
+            if head.dep_ == "acl":
                 # A participial modifier carries its noun: "the threat posed by the ELN".
-                tokens |= set(_noun_core(head.head)) if head.dep_ == "acl" else set()
-            draft = Draft(sent_index, head.i, tokens, _context_for(head, doc, heads), "clause")
-            if head.dep_ in ("acl", "relcl"):
-                draft.kind = "modifier"
-            sentence_drafts.append(draft)
+                tokens |= set(_noun_core(head.head))
+            kind = "modifier" if head.dep_ in ("acl", "relcl") else "clause"
+            sentence_drafts.append(
+                Draft(sent_index, head.i, tokens, _context_for(head, doc, heads), kind)
+            )
         split: list[Draft] = []
         for draft in sentence_drafts:
             pending = [draft]
@@ -578,6 +819,11 @@ def extract_facts(
                 items = _split_items(d, doc)
                 split.extend(items or [d])
         split = [d for d in split if content_count(doc[i] for i in d.tokens) >= MIN_FACT_CONTENT]
+        for d in split:
+            core = _borrowed_core(d, doc, heads)
+            if core:
+                d.focus = d.context
+                d.context = core
         split.sort(key=lambda d: min(d.tokens))
         drafts.extend(split)
 
@@ -588,27 +834,46 @@ def extract_facts(
         if content_count(toks) < MIN_FACT_CONTENT:
             continue
         draft.tokens = {t.i for t in toks}
-        spans = [pd.token_span(a, b) for a, b in _runs(toks)]
         context_toks = [doc[i] for i in draft.context if i not in draft.tokens]
-        own_text = _text(toks, pronouns)
+        shown, resolved = _shown_pronouns(
+            [*draft.tokens, *(t.i for t in context_toks)], pd, pronouns
+        )
+        own_text = _text(toks, shown)
         statement = own_text
-        relative = _relative_pronoun(toks) if context_toks and draft.kind == "modifier" else None
+        antecedent_ids = set(draft.focus if draft.focus is not None else draft.context)
+        relative = (
+            _relative_pronoun(toks) if antecedent_ids and draft.kind == "modifier" else None
+        )
         if relative is not None:
             # "much of which is controlled by the ELN" -> "much of the 2,200km border with
-            # Venezuela is controlled by the ELN": a proposition that reads, and embeds, whole.
-            antecedent = _text(context_toks, pronouns)
+            # Venezuela is controlled by the ELN": the antecedent's own words, from the same
+            # sentence, stand where the relative pronoun stood.
+            antecedent_toks = [doc[i] for i in sorted(antecedent_ids - draft.tokens)]
+            antecedent = _text(antecedent_toks, shown)
             if relative.tag_ == "WP$":
                 antecedent = antecedent + "’s"
-            replace = dict(pronouns)
+            replace = dict(shown)
             replace[relative.i] = antecedent
+            frame = [t for t in context_toks if t.i not in antecedent_ids and t.i < toks[0].i]
             statement = _text(toks, replace)
             if toks[0].i == relative.i:
                 statement = antecedent + statement[len(antecedent):]
+            if frame:  # "the minister said [much of the border is controlled by the ELN]"
+                statement = f"{_text(_trim_edges(frame), shown)} {statement}"
+        elif draft.focus is not None:
+            statement = _text(_trim_edges(sorted(toks + context_toks, key=lambda t: t.i)), shown)
         elif context_toks and context_toks[-1].i < toks[0].i:
-            statement = f"{_text(context_toks, pronouns)} {own_text}"
+            statement = f"{_text(context_toks, shown)} {own_text}"
         elif context_toks:
-            statement = f"{own_text} ({_text(context_toks, pronouns)})"
+            statement = f"{own_text} ({_text(context_toks, shown)})"
+        quoted = in_quotation(draft.tokens, doc)
+        if quoted and statement[:1] not in "“\"‘'":
+            # A quotation that began in an earlier sentence: still someone's words.
+            inner = statement.rstrip("”\"")
+            statement = f"“{inner}”"
         statement = statement[:1].upper() + statement[1:]
+        spans = [pd.token_span(a, b) for a, b in _runs(toks)]
+        context_spans = [pd.token_span(a, b) for a, b in _runs(context_toks)]
         head = doc[draft.head]
         speaker = _attribution(head)
         n = len(facts) + 1
@@ -627,9 +892,12 @@ def extract_facts(
                 else None,
                 parts=_parts(draft.tokens, doc, pd, draft.sentence),
                 context=_text(context_toks) if context_toks else "",
+                context_spans=context_spans,
+                resolved=resolved,
+                quoted=quoted,
+                focus=_focus_text(toks, [doc[i] for i in draft.focus if i not in draft.tokens],
+                                  shown) if draft.focus is not None else "",
             )
         )
         kept.append(draft)
     return facts, kept
-
-

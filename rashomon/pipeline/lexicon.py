@@ -60,6 +60,21 @@ NEGATIVE_PREDICATES = frozenset("decline refuse fail neglect omit deny".split())
 # ("to pass it would help" / "if they don't pass it, it will hurt").
 CONDITIONALS = frozenset("if unless whether otherwise".split())
 
+# Verbs whose complement clause is someone's belief, wish or claim, not the report's own
+# assertion: a clause under them is never a fact of its own ("officials believe the talks
+# failed").
+FRAMING_VERBS = SPEECH_VERBS | frozenset(
+    """
+    believe think hope fear expect suspect doubt want wish plan intend seem appear consider
+    assume suppose guess estimate speculate imagine feel worry hear learn know understand
+    recommend propose demand insist order request require decide agree
+    """.split()
+)
+
+# Subordinators that make their clause a condition or a hypothesis: such a clause stays with
+# the clause it conditions, and what it conditions is never lifted out as a plain assertion.
+CONDITIONAL_MARKERS = frozenset("if unless whether provided providing supposing lest once".split())
+
 # Words that make a clause negative when they attach to its predicate.
 NEGATIONS = frozenset("not n't n’t never no neither nor none nobody nothing".split())
 

@@ -17,7 +17,7 @@ from spacy.tokens import Token
 from rashomon.model import Quote, Span
 from rashomon.pipeline.annotate import ParsedDoc
 from rashomon.pipeline.entities import EntityIndex
-from rashomon.pipeline.facts import subject_of
+from rashomon.pipeline.facts import PronounLink, subject_of
 from rashomon.pipeline.lexicon import SPEECH_VERBS
 
 _PAIRS = [
@@ -89,7 +89,7 @@ def extract_quotes(
     pd: ParsedDoc,
     doc_index: int,
     entities: EntityIndex,
-    pronouns: dict[int, str],
+    pronouns: dict[int, PronounLink],
     entity_of_name: dict[str, str],
 ) -> list[Quote]:
     doc = pd.doc
@@ -112,7 +112,7 @@ def extract_quotes(
         speaker_span: Span | None = None
         if speaker_tok is not None:
             if speaker_tok.i in pronouns:
-                speaker_name = pronouns[speaker_tok.i].removesuffix("’s")
+                speaker_name = pronouns[speaker_tok.i].name
                 speaker_id = entity_of_name.get(speaker_name)
             else:
                 phrase = [t for t in speaker_tok.subtree if not t.is_punct]

@@ -10,9 +10,10 @@ Two entry points over the same readers:
 One module per kind of input (``text``, ``html``, ``jsonl``, ``feed``, ``url``, ``warc``,
 ``folder``), with format detection in ``sniff`` and the shared checks in ``base``.
 
-Offsets: for text files ``Article.text`` is the file decoded as UTF-8 with nothing stripped,
-except a leading UTF-8 byte order mark, which is dropped, so offsets count from the first
-character after it. For HTML, feeds and archives ``Article.text`` is the extracted text.
+Offsets: for text files ``Article.text`` is the file decoded as UTF-8 (or UTF-16, with or
+without a byte order mark) with nothing stripped, except a leading byte order mark, which is
+dropped, so offsets count from the first character after it. For HTML, feeds and archives
+``Article.text`` is the extracted text.
 """
 
 from __future__ import annotations
@@ -72,15 +73,24 @@ def iter_reports(
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_private: bool = False,
     fetcher: Fetcher | None = None,
+    fetch_deadline: float | None = None,
 ) -> Iterator[ReadResult]:
     """Yield one :class:`ReadResult` per article, failure or skip, reading inputs lazily.
 
     A JSONL file gives one result per line, a feed one per entry, a WARC one per page record, a
     folder one per file (or per item inside it), and a ``feeds.txt`` (a text file of http(s)
     addresses, one per line, ``#`` comments allowed) one per address read. ``fetcher`` replaces
-    the network (then ``allow_private`` is the fetcher's business).
+    the network (then ``allow_private`` and ``fetch_deadline`` are the fetcher's business).
+    ``max_bytes`` caps each file (each JSONL line, each WARC record) and each fetched response;
+    ``fetch_deadline`` is the seconds one fetch may take in all (None: 30, or
+    ``$RASHOMON_FETCH_DEADLINE``).
     """
-    ctx = ReadContext(max_bytes=max_bytes, allow_private=allow_private, fetcher=fetcher)
+    ctx = ReadContext(
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        fetcher=fetcher,
+        fetch_deadline=fetch_deadline,
+    )
     try:
         for item in inputs:
             yield from _read_one(item, ctx)
@@ -94,14 +104,21 @@ def read_reports(
     max_bytes: int = DEFAULT_MAX_BYTES,
     allow_private: bool = False,
     fetcher: Fetcher | None = None,
+    fetch_deadline: float | None = None,
 ) -> list[Article]:
     """Read every input into Articles, or raise the first problem as an :class:`InputError`.
 
     Inputs are paths (files or folders), http(s) addresses, or Articles (passed through). An
     input that yields no article at all (a WARC of images only) is an error (E009), and so are
-    two articles with the same id (E010), because later stages key on ids.
+    two articles with the same id (E010), because later stages key on ids. The limits are those
+    of :func:`iter_reports`.
     """
-    ctx = ReadContext(max_bytes=max_bytes, allow_private=allow_private, fetcher=fetcher)
+    ctx = ReadContext(
+        max_bytes=max_bytes,
+        allow_private=allow_private,
+        fetcher=fetcher,
+        fetch_deadline=fetch_deadline,
+    )
     articles: list[Article] = []
     seen: set[str] = set()
     try:

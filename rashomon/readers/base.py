@@ -32,9 +32,16 @@ SNIFF_BYTES = 8192
 #: Over this share of control characters in the first 8 KB, a file is taken for binary.
 CONTROL_SHARE_LIMIT = 0.05
 UTF8_BOM = b"\xef\xbb\xbf"
-# Byte order marks of encodings that are not UTF-8; without this check a UTF-16 file would be
-# called "binary" (it is full of NUL bytes), which is less helpful than "not UTF-8".
-_OTHER_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
+# UTF-32 byte order marks; without this check a UTF-32 file would be called "binary" (it is full
+# of NUL bytes), which is less helpful than "not UTF-8". (UTF-16 is read: see utf16_codec.)
+_UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+_UTF16_BOMS = {b"\xff\xfe": "utf-16-le", b"\xfe\xff": "utf-16-be"}
+#: UTF-16 without a byte order mark is recognised by its NUL bytes: in text that is mostly in a
+#: Latin script the high byte of most characters is 0, so at least this share of the bytes at
+#: one parity (odd offsets for little-endian, even for big-endian) is NUL ...
+UTF16_NUL_SHARE = 0.3
+#: ... and at most this share of the other parity (a NUL there is a character such as U+0100).
+UTF16_OTHER_NUL_SHARE = 0.02
 # Control bytes that do occur in text: tab, line feed, vertical tab, form feed, carriage return
 # and escape (ANSI colours in saved terminal output).
 _TEXT_OK = frozenset(b"\t\n\x0b\x0c\r\x1b")
@@ -72,6 +79,8 @@ class ReadContext:
     """Settings shared by the readers of one call, and the fetcher, built only when needed.
 
     Building the HTTP client lazily keeps reading local files free of any network setup.
+    ``fetch_deadline`` is the seconds one fetch may take in all (None: the default, see
+    :func:`rashomon.readers.url.default_fetch_deadline`); ``max_bytes`` also caps each response.
     """
 
     def __init__(
@@ -80,9 +89,11 @@ class ReadContext:
         max_bytes: int = DEFAULT_MAX_BYTES,
         allow_private: bool = False,
         fetcher: Fetcher | None = None,
+        fetch_deadline: float | None = None,
     ) -> None:
         self.max_bytes = max_bytes
         self.allow_private = allow_private
+        self.fetch_deadline = fetch_deadline
         self._fetcher = fetcher
         self._owns_fetcher = False
 
@@ -91,7 +102,11 @@ class ReadContext:
         if self._fetcher is None:
             from rashomon.readers.url import HttpFetcher
 
-            self._fetcher = HttpFetcher(max_bytes=self.max_bytes, allow_private=self.allow_private)
+            self._fetcher = HttpFetcher(
+                max_bytes=self.max_bytes,
+                allow_private=self.allow_private,
+                deadline=self.fetch_deadline,
+            )
             self._owns_fetcher = True
         return self._fetcher
 
@@ -155,29 +170,83 @@ def looks_binary(sample: bytes) -> bool:
     return controls / len(sample) > CONTROL_SHARE_LIMIT
 
 
-def check_text_bytes(data: bytes, path: object) -> None:
-    """Refuse empty (E001), non-UTF-8 Unicode (E003) and binary (E002) content."""
+def _looks_like_text(text: str) -> bool:
+    """The decoded counterpart of :func:`looks_binary`: no NUL, few control characters."""
+    if not text or "\x00" in text:
+        return False
+    controls = sum(1 for ch in text if ch == "\x7f" or (ch < " " and ord(ch) not in _TEXT_OK))
+    return controls / len(text) <= CONTROL_SHARE_LIMIT
+
+
+def utf16_codec(sample: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when ``sample`` (a file's first bytes) is UTF-16 text.
+
+    A UTF-16 byte order mark says so. Without one, the pattern of NUL bytes decides (see
+    :data:`UTF16_NUL_SHARE`), and the sample must then decode to text that is not binary (few
+    undecodable units, few control characters), so that a binary file with many NUL bytes is
+    not taken for text. UTF-16 text in a non-Latin script
+    without a byte order mark has too few NUL bytes to be recognised, and stays "binary".
+    """
+    if sample.startswith(_UTF32_BOMS):
+        return None
+    for bom, codec in _UTF16_BOMS.items():
+        if sample.startswith(bom):
+            return codec
+    size = len(sample) // 2 * 2
+    pairs = size // 2
+    if pairs < 2:
+        return None
+    even, odd = sample[0:size:2].count(0), sample[1:size:2].count(0)
+    if odd >= pairs * UTF16_NUL_SHARE and even <= pairs * UTF16_OTHER_NUL_SHARE:
+        codec = "utf-16-le"
+    elif even >= pairs * UTF16_NUL_SHARE and odd <= pairs * UTF16_OTHER_NUL_SHARE:
+        codec = "utf-16-be"
+    else:
+        return None
+    # A broken unit here and there (a lone surrogate) is still UTF-16: decoding the file
+    # will name its position (E017).
+    text = sample[:size].decode(codec, errors="replace")
+    if text.count("\ufffd") > len(text) * UTF16_OTHER_NUL_SHARE:
+        return None
+    return codec if _looks_like_text(text) else None
+
+
+def check_text_bytes(data: bytes, path: object) -> str:
+    """Refuse empty (E001), UTF-32 (E003) and binary (E002) content; return its codec.
+
+    The codec is ``"utf-8"``, or ``"utf-16-le"``/``"utf-16-be"`` for UTF-16 (which would
+    otherwise look binary for its NUL bytes); readers that cannot take UTF-16 refuse it (E016).
+    """
     if not data:
         raise InputError("E001", path=path)
-    if data.startswith(_OTHER_BOMS):
+    if data.startswith(_UTF32_BOMS):
         raise InputError("E003", path=path, position=0)
+    codec = utf16_codec(data[:SNIFF_BYTES])
+    if codec is not None:
+        return codec
     if looks_binary(data[:SNIFF_BYTES]):
         raise InputError("E002", path=path)
+    return "utf-8"
 
 
-def decode_utf8(data: bytes, path: object) -> str:
-    """Decode strictly as UTF-8, dropping a leading byte order mark.
+def decode_text(data: bytes, path: object) -> str:
+    """Decode strictly as UTF-8 (or UTF-16, see :func:`utf16_codec`), dropping a byte order mark.
 
     Offsets into the result therefore count characters *after* the BOM: a BOM is an encoding
     artefact, not text, and keeping it would put an invisible U+FEFF at offset 0 of every span.
-    The byte position in E003 counts from the start of the file, BOM included.
+    The byte position in E003 and E017 counts from the start of the file, BOM included.
     """
-    check_text_bytes(data, path)
-    skip = len(UTF8_BOM) if data.startswith(UTF8_BOM) else 0
+    codec = check_text_bytes(data, path)
+    if codec == "utf-8":
+        bom, error = UTF8_BOM, "E003"
+    else:
+        bom = b"\xff\xfe" if codec == "utf-16-le" else b"\xfe\xff"
+        error = "E017"
+    skip = len(bom) if data.startswith(bom) else 0
     try:
-        text = data[skip:].decode("utf-8")
+        text = data[skip:].decode(codec)
     except UnicodeDecodeError as exc:
-        raise InputError("E003", path=path, position=exc.start + skip) from None
+        raise InputError(error, path=path, position=exc.start + skip) from None
     if not text.strip():
         raise InputError("E001", path=path)
     return text
@@ -186,13 +255,21 @@ def decode_utf8(data: bytes, path: object) -> str:
 # --- metadata helpers --------------------------------------------------------------------------
 
 
+def _hostname(url: str) -> str | None:
+    """The host name in ``url``, or None (also for a malformed one, such as ``http://[::1``)."""
+    try:
+        return urlsplit(url).hostname
+    except ValueError:
+        return None
+
+
 def stable_id(url: str) -> str:
     """A short id that stays the same for the same address: ``host-<10 hex of sha1>``.
 
     The host keeps ids readable in reports; the hash keeps two pages of one site apart.
     """
-    host = (urlsplit(url).hostname or "url").removeprefix("www.")
-    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
+    host = (_hostname(url) or "url").removeprefix("www.")
+    digest = hashlib.sha1(url.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return f"{host}-{digest}"
 
 
@@ -200,7 +277,7 @@ def host_of(url: str | None) -> str | None:
     """The host name of ``url`` without a leading ``www.``, used as a last-resort source name."""
     if not url:
         return None
-    host = urlsplit(url).hostname
+    host = _hostname(url)
     return host.removeprefix("www.") if host else None
 
 

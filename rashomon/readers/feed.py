@@ -12,6 +12,7 @@ connection on its own.
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -19,20 +20,36 @@ from typing import Any
 from rashomon.errors import FetchError, RashomonError
 from rashomon.model import Article
 from rashomon.readers.base import (
+    SNIFF_BYTES,
     ReadContext,
     Reader,
     ReadResult,
     check_text_bytes,
+    decode_text,
     is_http_url,
     normalize_date,
     normalize_language,
     read_capped,
     stable_id,
+    utf16_codec,
 )
 
 #: Entry content shorter than this (in characters of text) is taken for a teaser: when the entry
 #: has a link, the page is fetched instead.
 MIN_CONTENT_CHARS = 400
+#: An entry with no link to fetch and fewer words of text than this (a title, a one-line
+#: teaser) is not an article: it is skipped with the reason (E029) rather than stored.
+MIN_ENTRY_WORDS = 25
+
+_XML_ENCODING = re.compile(r"""^(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
+class EntrySkipped(Exception):
+    """An entry that is deliberately not an article; ``reason`` is the coded, one-line why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 def html_fragment_text(fragment: str) -> str:
@@ -86,6 +103,20 @@ def _published(entry: Any) -> str | None:
     return None
 
 
+def parser_problem(exc: object) -> str:
+    """What feedparser found wrong, in a user's words: the XML parser's message with its line
+    and column (``<unknown>:2:1: no element found`` is how the exception prints itself)."""
+    from xml.sax import SAXParseException
+
+    if isinstance(exc, SAXParseException):
+        message = " ".join(str(exc.getMessage()).split())
+        return f"{message} at line {exc.getLineNumber()}, column {exc.getColumnNumber()}"
+    text = " ".join(str(exc).split()) if exc is not None else ""
+    if not text or re.search(r"\b[A-Z]\w*(?:Error|Exception)\b", text):
+        return "the feed is malformed"
+    return text
+
+
 def parse_feed(content: bytes, *, origin: str, base_url: str | None = None) -> Any:
     """Parse feed bytes, raising E027 when they hold no usable RSS or Atom feed."""
     import feedparser
@@ -94,19 +125,21 @@ def parse_feed(content: bytes, *, origin: str, base_url: str | None = None) -> A
     try:
         parsed = feedparser.parse(io.BytesIO(content), response_headers=headers)
     except Exception as exc:  # feedparser is lenient, but not infallible
-        raise FetchError("E027", url=origin, reason=type(exc).__name__) from exc
+        raise FetchError("E027", url=origin, reason="the feed parser failed on it") from exc
     usable = [
-        entry for entry in parsed.entries
+        entry
+        for entry in parsed.entries
         if entry.get("link") or entry.get("title") or entry.get("summary") or entry.get("content")
     ]
     if not parsed.get("version"):
         reason = "no RSS or Atom feed found"
         if parsed.get("bozo_exception") is not None:
-            reason += f": {parsed.bozo_exception}"
+            reason += f": {parser_problem(parsed.bozo_exception)}"
         raise FetchError("E027", url=origin, reason=reason)
     if not usable:
         if parsed.get("bozo"):
-            raise FetchError("E027", url=origin, reason=str(parsed.get("bozo_exception")))
+            reason = parser_problem(parsed.get("bozo_exception"))
+            raise FetchError("E027", url=origin, reason=reason)
         raise FetchError("E027", url=origin, reason="it has no entries")
     parsed["entries"] = usable
     return parsed
@@ -141,8 +174,9 @@ def entry_article(entry: Any, feed: Any, *, origin: str, index: int, ctx: ReadCo
     if not text.strip():
         summary = entry.get("summary") or ""
         text = html_fragment_text(summary) if "<" in summary else summary
-    if not text.strip():
-        raise FetchError("E029", url=key)
+    words = len(text.split())
+    if words < MIN_ENTRY_WORDS and not link:
+        raise EntrySkipped(str(FetchError("E029", words=words, minimum=MIN_ENTRY_WORDS)))
     return Article(
         id=stable_id(key),
         text=text,
@@ -161,16 +195,31 @@ def entry_article(entry: Any, feed: Any, *, origin: str, index: int, ctx: ReadCo
 def read_feed_content(
     content: bytes, *, origin: str, ctx: ReadContext, base_url: str | None = None
 ) -> Reader:
-    """One result per entry; an entry that fails (its page cannot be fetched) fails alone."""
+    """One result per entry; an entry that fails (its page cannot be fetched) fails alone, and
+    one with too little text to be an article is skipped with the reason."""
+    if utf16_codec(content[:SNIFF_BYTES]) is not None:
+        content = utf8_feed(content, origin)
     feed = parse_feed(content, origin=origin, base_url=base_url)
     for index, entry in enumerate(feed.entries, start=1):
         entry_origin = entry.get("link") or f"{origin}#{entry.get('id') or index}"
         try:
             article = entry_article(entry, feed, origin=origin, index=index, ctx=ctx)
+        except EntrySkipped as skip:
+            yield ReadResult.skip(entry_origin, skip.reason)
+            continue
         except RashomonError as exc:
             yield ReadResult.failure(entry_origin, exc)
             continue
         yield ReadResult(entry_origin, article)
+
+
+def utf8_feed(content: bytes, origin: str) -> bytes:
+    """A UTF-16 feed as UTF-8 bytes, its XML declaration no longer naming UTF-16.
+
+    feedparser recognises UTF-16 by its byte order mark only; without one it finds no feed.
+    """
+    text = decode_text(content, origin)
+    return _XML_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
 
 
 def read_feed(path: Path, ctx: ReadContext) -> Reader:

@@ -5,6 +5,11 @@ same order (``a/1.txt`` before ``a/2.txt`` before ``b.txt``). Hidden files and f
 starting with ``.``) are left out, symbolic links to folders are not followed (no loops), and
 files whose extension is not a report format are skipped with the reason (see
 :data:`~rashomon.readers.sniff.FOLDER_SUFFIXES` for why ``.json`` and ``.xml`` are not read).
+
+A symbolic link to a file is read only when its target is inside the folder too: a folder
+handed over by someone else (an upload unpacked, a shared drive) must not be a way to read
+``/etc/passwd`` or a private key into the corpus, where anyone with access to the corpus could
+read it. Links that lead out are skipped with the reason.
 """
 
 from __future__ import annotations
@@ -31,14 +36,33 @@ def is_supported(path: Path) -> bool:
     return path.name.lower().endswith(FOLDER_SUFFIXES)
 
 
+def leads_outside(path: Path, root: Path) -> bool:
+    """True when ``path`` is a symbolic link whose target is not inside ``root`` (resolved).
+
+    Links to folders are never walked into, so only the file itself can be a link. A link that
+    cannot be resolved (a loop) counts as leading out.
+    """
+    if not path.is_symlink():
+        return False
+    try:
+        target = path.resolve(strict=False)
+    except (OSError, RuntimeError):  # a loop of links
+        return True
+    return not target.is_relative_to(root)
+
+
 def read_folder(folder: Path, ctx: ReadContext) -> Reader:
     """Read each supported file; a file that fails fails alone (and is reported)."""
     from rashomon.readers.dispatch import read_file
 
     found = False
+    root = folder.resolve()
     for path in walk(folder):
         if not is_supported(path):
             yield ReadResult.skip(str(path), "not a report file (unsupported extension)")
+            continue
+        if leads_outside(path, root):
+            yield ReadResult.skip(str(path), "a symbolic link to a file outside the folder")
             continue
         found = True
         try:

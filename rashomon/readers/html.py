@@ -23,6 +23,7 @@ from rashomon.readers.base import (
     Reader,
     ReadResult,
     check_text_bytes,
+    decode_text,
     host_of,
     normalize_language,
     read_capped,
@@ -87,8 +88,9 @@ def _page_language(tree: Any) -> str | None:
     candidates = [
         tree.get("lang"),
         tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
-        *tree.xpath('//meta[translate(@http-equiv,"CONTENTLAGU","contentlagu")='
-                    '"content-language"]/@content'),
+        *tree.xpath(
+            '//meta[translate(@http-equiv,"CONTENTLAGU","contentlagu")="content-language"]/@content'
+        ),
         *tree.xpath('//meta[@property="og:locale"]/@content'),
     ]
     for candidate in candidates:
@@ -209,7 +211,10 @@ def article_from_html(
 def read_html(path: Path, ctx: ReadContext) -> Reader:
     """Read one local HTML file (its id is the file name)."""
     data = read_capped(path, ctx.max_bytes)
-    check_text_bytes(data, path)
-    if not data.strip():
+    content: bytes | str = data
+    if check_text_bytes(data, path) != "utf-8":
+        # lxml guesses UTF-16 only from a byte order mark: decode it here (E017 if broken).
+        content = decode_text(data, path)
+    elif not data.strip():
         raise InputError("E001", path=path)
-    yield ReadResult(str(path), article_from_html(data, id=path.name, origin=str(path)))
+    yield ReadResult(str(path), article_from_html(content, id=path.name, origin=str(path)))

@@ -118,7 +118,8 @@ def read_jsonl(path: Path, ctx: ReadContext) -> Reader:
     except OSError as exc:
         raise InputError("E008", path=path, reason=exc.strerror or type(exc).__name__) from exc
     with handle:
-        check_text_bytes(handle.read(SNIFF_BYTES), path)
+        if check_text_bytes(handle.read(SNIFF_BYTES), path) != "utf-8":
+            raise InputError("E016", path=path, format="JSON Lines")
         handle.seek(0)
         found = False
         for number, raw, length in _lines(handle, ctx.max_bytes):
@@ -129,23 +130,32 @@ def read_jsonl(path: Path, ctx: ReadContext) -> Reader:
             try:
                 if raw is None:
                     raise InputError(
-                        "E006", path=path, line=number,
+                        "E006",
+                        path=path,
+                        line=number,
                         problem=f"the line is {length} bytes, over the limit of "
-                                f"{ctx.max_bytes} bytes per article (--max-bytes)",
+                        f"{ctx.max_bytes} bytes per article (--max-bytes)",
                     )
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     raise InputError(
-                        "E006", path=path, line=number,
+                        "E006",
+                        path=path,
+                        line=number,
                         problem=f"not valid UTF-8 (byte {exc.start} of the line)",
                     ) from None
                 try:
                     record = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise InputError(
-                        "E006", path=path, line=number,
-                        problem=f"not valid JSON ({exc.msg} at column {exc.colno})",
+                        "E006",
+                        path=path,
+                        line=number,
+                        # Some of json's messages end in "at" ("Unterminated string
+                        # starting at"): the column says where, once.
+                        problem=f"not valid JSON ({exc.msg.removesuffix(' at')} "
+                        f"at column {exc.colno})",
                     ) from None
                 article = article_from_record(record, path=path, line=number)
             except InputError as exc:

@@ -13,6 +13,8 @@ import zlib
 from pathlib import Path
 from typing import Literal
 
+from rashomon.readers.base import utf16_codec
+
 Kind = Literal["text", "html", "jsonl", "feed", "warc", "unknown"]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
@@ -26,8 +28,9 @@ WARC_SUFFIXES = (".warc", ".warc.gz", ".arc", ".arc.gz")
 FOLDER_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + FEED_SUFFIXES + WARC_SUFFIXES
 
 _FEED_START = re.compile(rb"<(?:rss|feed|rdf:RDF)[\s>]", re.IGNORECASE)
-_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|article|meta|title|p|div)[\s>/]",
-                         re.IGNORECASE)
+_HTML_START = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|article|meta|title|p|div)[\s>/]", re.IGNORECASE
+)
 
 
 def suffix_kind(path: Path) -> Kind | None:
@@ -92,12 +95,21 @@ def looks_like_jsonl(head: bytes) -> bool:
     return False
 
 
+def as_utf8_head(head: bytes) -> bytes:
+    """The first bytes of a UTF-16 file re-encoded as UTF-8, so that the patterns match them."""
+    codec = utf16_codec(head)
+    if codec is None:
+        return head
+    return head[: len(head) // 2 * 2].decode(codec, errors="replace").lstrip("\ufeff").encode()
+
+
 def sniff(head: bytes) -> Kind:
     """The kind of content from its first bytes; "text" when nothing more specific matches."""
     if looks_like_warc(head):
         return "warc"
     if head.startswith(b"\x1f\x8b"):
         return "unknown"  # some other gzip file
+    head = as_utf8_head(head)
     if looks_like_feed(head):
         return "feed"
     if looks_like_html(head):
@@ -132,4 +144,3 @@ __all__ = [
     "sniff",
     "suffix_kind",
 ]
-

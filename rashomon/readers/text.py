@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rashomon.errors import RashomonError
 from rashomon.model import Article
-from rashomon.readers.base import ReadContext, Reader, ReadResult, decode_utf8, read_capped
+from rashomon.readers.base import ReadContext, Reader, ReadResult, decode_text, read_capped
 
 MAX_HEADLINE_CHARS = 150
 MAX_HEADLINE_WORDS = 20
@@ -88,7 +88,7 @@ def article_from_text(text: str, *, id: str, origin: str | None = None) -> Artic
 
 def read_text(path: Path, ctx: ReadContext) -> Reader:
     """Read one text file: a report, or a list of addresses to read one by one."""
-    text = decode_utf8(read_capped(path, ctx.max_bytes), path)
+    text = decode_text(read_capped(path, ctx.max_bytes), path)
     urls = parse_url_list(text)
     if urls is None:
         yield ReadResult(str(path), article_from_text(text, id=path.name, origin=str(path)))

@@ -14,7 +14,14 @@ A server that reads addresses from its users must not become a way into the netw
   the address) as the TLS server name;
 * ignores proxy settings from the environment (the checks would apply to the proxy instead);
 * refuses content types that are not pages or feeds (E028) before reading the body, and stops
-  reading at ``max_bytes`` (E024) while streaming, after decompression.
+  reading at ``max_bytes`` (E024) while streaming, after decompression;
+* gives each fetch a total deadline (E030, ``deadline`` seconds, 30 by default, or
+  ``$RASHOMON_FETCH_DEADLINE``), redirects included. httpx's ``timeout`` bounds each read, so a
+  server sending a few bytes a second would otherwise hold a fetch for as long as it likes:
+  :class:`PinnedBackend` hands out connections whose every read and write is bounded by what is
+  left of the deadline, and the body is also checked against it between chunks (for other
+  transports). Resolving a host name is not bounded by it (the system resolver has its own
+  timeouts).
 
 Everything network-related goes through the :class:`Fetcher` protocol so that tests, and callers
 with their own crawler, can supply the bytes without any network.
@@ -23,8 +30,14 @@ with their own crawler, can supply the bytes without any network.
 from __future__ import annotations
 
 import ipaddress
+import math
+import os
 import socket
-from collections.abc import Callable, Iterable, Mapping
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
@@ -33,7 +46,7 @@ import httpcore
 import httpx
 
 from rashomon import __version__
-from rashomon.errors import FetchError
+from rashomon.errors import ConfigurationError, FetchError
 from rashomon.model import Article
 from rashomon.readers.base import (
     DEFAULT_MAX_BYTES,
@@ -50,13 +63,26 @@ from rashomon.readers.sniff import looks_like_feed, looks_like_html
 USER_AGENT = f"rashomon/{__version__} (+https://github.com/rashomon)"
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
-FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml",
-                        "application/feed+xml"})
+FEED_TYPES = frozenset(
+    {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"}
+)
 #: Types that may hold a page or a feed but do not say which; the body decides.
-VAGUE_TYPES = frozenset({"", "application/xml", "text/xml", "text/plain",
-                         "application/octet-stream", "binary/octet-stream"})
+VAGUE_TYPES = frozenset(
+    {
+        "",
+        "application/xml",
+        "text/xml",
+        "text/plain",
+        "application/octet-stream",
+        "binary/octet-stream",
+    }
+)
 ACCEPTED_TYPES = HTML_TYPES | FEED_TYPES | VAGUE_TYPES
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+#: Seconds one fetch may take in all (redirects, headers and body), unless configured.
+DEFAULT_FETCH_DEADLINE = 30.0
+#: The environment variable that sets the deadline for every fetch that is not given one.
+DEADLINE_ENV = "RASHOMON_FETCH_DEADLINE"
 
 #: ``resolver(host, port)`` returns the IP addresses ``host`` resolves to; raises
 #: :class:`socket.gaierror` when it does not resolve.
@@ -94,6 +120,109 @@ class Fetcher(Protocol):
 
 def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def default_fetch_deadline() -> float:
+    """``$RASHOMON_FETCH_DEADLINE`` when it is set (E031 when it is not a positive number of
+    seconds), else :data:`DEFAULT_FETCH_DEADLINE`."""
+    raw = os.environ.get(DEADLINE_ENV, "").strip()
+    if not raw:
+        return DEFAULT_FETCH_DEADLINE
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (seconds > 0 and math.isfinite(seconds)):
+        raise ConfigurationError("E031", name=DEADLINE_ENV, value=raw)
+    return seconds
+
+
+# --- the deadline of the fetch in progress -----------------------------------------------------
+
+
+class Deadline:
+    """When the fetch in progress must be over."""
+
+    __slots__ = ("at", "bounded")
+
+    def __init__(self, seconds: float) -> None:
+        self.at = time.monotonic() + seconds
+        #: Whether a wait was shortened to the deadline: a timeout after that is the deadline's.
+        self.bounded = False
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def expired(self) -> bool:
+        return self.left() <= 0
+
+    def caused(self) -> bool:
+        """Whether a timeout that just happened is this deadline running out."""
+        return self.bounded or self.expired()
+
+    def bound(self, timeout: float | None) -> float:
+        """``timeout`` shortened to what is left; raises a read timeout when nothing is."""
+        left = self.left()
+        if left <= 0:
+            self.bounded = True
+            raise httpcore.ReadTimeout("the fetch deadline has passed")
+        if timeout is None or left < timeout:
+            self.bounded = True
+            return left
+        return timeout
+
+
+#: Set by :meth:`HttpFetcher.fetch` for the fetch in progress (per thread, as every context).
+_DEADLINE: ContextVar[Deadline | None] = ContextVar("rashomon_fetch_deadline", default=None)
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[Deadline]:
+    deadline = Deadline(seconds)
+    token = _DEADLINE.set(deadline)
+    try:
+        yield deadline
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _bounded(timeout: float | None) -> float | None:
+    deadline = _DEADLINE.get()
+    return timeout if deadline is None else deadline.bound(timeout)
+
+
+class DeadlineStream(httpcore.NetworkStream):
+    """A connection whose reads and writes never wait past the deadline of the current fetch.
+
+    The deadline is looked up at each call, not when the connection is made, because pooled
+    connections serve one fetch after another.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, timeout=_bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, timeout=_bounded(timeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(
+            ssl_context, server_hostname=server_hostname, timeout=_bounded(timeout)
+        )
+        return DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
 
 
 # --- address checks ----------------------------------------------------------------------------
@@ -187,12 +316,17 @@ class PinnedBackend(httpcore.NetworkBackend):
         error: Exception | None = None
         for address in addresses:
             try:
-                return self._inner.connect_tcp(
-                    address, port, timeout=timeout, local_address=local_address,
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    timeout=_bounded(timeout),
+                    local_address=local_address,
                     socket_options=socket_options,
                 )
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
+            else:
+                return DeadlineStream(stream)
         assert error is not None  # resolve_checked never returns an empty list
         raise error
 
@@ -229,10 +363,12 @@ class HttpFetcher:
 
     ``transport`` replaces the network (tests pass ``httpx.MockTransport``); ``resolver``
     replaces DNS. The address checks run before each hop whatever the transport, and again at
-    connection time with the default transport.
+    connection time with the default transport. ``timeout`` bounds each connect and read,
+    ``deadline`` the whole fetch (None: :func:`default_fetch_deadline`).
     """
 
     timeout: float = 15.0
+    deadline: float | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
     max_redirects: int = 5
     allow_private: bool = False
@@ -242,6 +378,10 @@ class HttpFetcher:
     _client: httpx.Client = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        if self.deadline is None:
+            self.deadline = default_fetch_deadline()
+        if not (self.deadline > 0 and math.isfinite(self.deadline)):
+            raise ValueError(f"the fetch deadline must be a positive number, not {self.deadline}")
         transport = self.transport or PinnedTransport(
             resolver=self.resolver, allow_private=self.allow_private
         )
@@ -267,31 +407,46 @@ class HttpFetcher:
         self.close()
 
     def _check(self, url: str, label: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            raise FetchError("E020", url=label)
-        try:
+        try:  # a malformed address ("http://[::1", a port that is not a number) is not http(s)
+            parts = urlsplit(url)
+            hostname = parts.hostname
             port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
         except ValueError:
             raise FetchError("E020", url=label) from None
+        if parts.scheme.lower() not in ("http", "https") or not hostname:
+            raise FetchError("E020", url=label)
         resolve_checked(
-            parts.hostname, port, resolver=self.resolver, allow_private=self.allow_private,
+            hostname,
+            port,
+            resolver=self.resolver,
+            allow_private=self.allow_private,
             url=label,
         )
 
     def fetch(self, url: str) -> FetchedPage:
-        """Fetch ``url``, following at most ``max_redirects`` redirects, each one checked."""
+        """Fetch ``url``, following at most ``max_redirects`` redirects, each one checked, all
+        within ``deadline`` seconds (E030)."""
+        assert self.deadline is not None  # set in __post_init__
+        with _deadline(self.deadline) as deadline:
+            return self._fetch(url, deadline)
+
+    def _fetch(self, url: str, deadline: Deadline) -> FetchedPage:
         current = url
         for _hop in range(self.max_redirects + 1):
             label = url if current == url else f"{url} (redirected to {current})"
             self._check(current, label)
             try:
+                if deadline.expired():
+                    raise httpx.ReadTimeout("the fetch deadline has passed")
                 with self._client.stream("GET", current) as response:
                     location = response.headers.get("location")
                     if response.status_code in REDIRECT_STATUSES and location:
-                        current = urljoin(current, location.strip())
+                        try:
+                            current = urljoin(current, location.strip())
+                        except ValueError:  # the next hop's check refuses it (E020)
+                            current = location.strip()
                         continue
-                    return self._read(response, label)
+                    return self._read(response, label, deadline)
             except FetchError as exc:
                 if exc.fields.get("url") != label:
                     # Raised at connection time by PinnedBackend, which only knows the host
@@ -299,12 +454,16 @@ class HttpFetcher:
                     raise FetchError(exc.code, **{**exc.fields, "url": label}) from exc
                 raise
             except httpx.TimeoutException:
+                if deadline.caused():
+                    raise FetchError("E030", url=label, limit=f"{self.deadline:g}") from None
                 raise FetchError("E022", url=label, reason="timed out") from None
             except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise FetchError("E022", url=label, reason=_reason(exc)) from None
+            except (ValueError, UnicodeError):  # an address httpx cannot encode
+                raise FetchError("E020", url=label) from None
         raise FetchError("E025", url=url, limit=self.max_redirects)
 
-    def _read(self, response: httpx.Response, label: str) -> FetchedPage:
+    def _read(self, response: httpx.Response, label: str, deadline: Deadline) -> FetchedPage:
         if response.status_code >= 400:
             raise FetchError("E023", url=label, status=response.status_code)
         content_type = response.headers.get("content-type")
@@ -319,6 +478,8 @@ class HttpFetcher:
             received += len(chunk)
             if received > self.max_bytes:
                 raise FetchError("E024", url=label, limit=self.max_bytes)
+            if deadline.expired():
+                raise FetchError("E030", url=label, limit=f"{self.deadline:g}")
             chunks.append(chunk)
         return FetchedPage(
             url=str(response.url),
@@ -350,7 +511,7 @@ def check_page(page: FetchedPage, url: str, max_bytes: int) -> None:
 
 
 def page_kind(page: FetchedPage) -> str:
-    """"feed", "html" or "other" from the declared type, or from the body when it is vague."""
+    """ "feed", "html" or "other" from the declared type, or from the body when it is vague."""
     declared = page.content_type
     if declared in FEED_TYPES:
         return "feed"
@@ -415,12 +576,16 @@ def read_url(url: str, ctx: ReadContext) -> Reader:
 
 
 __all__ = [
+    "DEFAULT_FETCH_DEADLINE",
     "USER_AGENT",
+    "Deadline",
+    "DeadlineStream",
     "FetchedPage",
     "Fetcher",
     "HttpFetcher",
     "PinnedBackend",
     "PinnedTransport",
+    "default_fetch_deadline",
     "fetch_page_article",
     "is_forbidden_address",
     "page_article",

@@ -22,6 +22,11 @@ Why it is built the way it is:
 * **One look.** :func:`render_fragment` is the ``<article>`` both the stand-alone page
   (:func:`render_html`) and the web service's story and compare pages embed, with the same CSS
   and script (:func:`report_css`, :func:`report_js`).
+* **Bounded pages.** A page can show only the first ``text_limit`` characters of each report
+  (the web service's pages do; the stand-alone page shows everything), ending with a link to
+  the whole text: one report of 4 MB would otherwise make a page of 20 MB. Evidence past the
+  cut links to the whole text instead of to a highlight; quotes past it are left to the whole
+  text.
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ import html
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -324,16 +330,44 @@ def fact_kind(fact: StoryFact) -> str:
     return "differs" if fact.differs_in_detail else "corroborated"
 
 
+#: Where a report's whole text is, for a page that shows only the start of it.
+FullText = Callable[[str], str | None]
+
+
+def text_cuts(comparison: Comparison, limit: int | None) -> dict[str, int]:
+    """Where each report longer than ``limit`` characters is cut on a page: at ``limit``, or
+    at the last space or line break in the 200 characters before it."""
+    if limit is None:
+        return {}
+    cuts = {}
+    for d in comparison.documents:
+        if len(d.text) > limit:
+            lo = max(0, limit - 200)
+            space = max(d.text.rfind(" ", lo, limit), d.text.rfind("\n", lo, limit))
+            cuts[d.id] = space if space > lo else limit
+    return cuts
+
+
 class _Builder:
     """Turns a Comparison into a :class:`ComparisonView` (one pass over each collection)."""
 
-    def __init__(self, comparison: Comparison, title: str | None) -> None:
+    def __init__(
+        self, comparison: Comparison, title: str | None, *, text_limit: int | None = None,
+        full_text: FullText | None = None,
+    ) -> None:
         self.c = comparison
         self.title = title
         self.letter = letters(comparison)
         self.doc_index = {d.id: k for k, d in enumerate(comparison.documents)}
         self.marks: dict[str, list[_Mark]] = defaultdict(list)
         self.anchor_count: dict[str, int] = defaultdict(int)
+        self.cuts = text_cuts(comparison, text_limit)
+        self.full_text = full_text
+
+    def _whole(self, doc_id: str) -> str:
+        """Where the whole text of a cut report is (its section, without a page for it)."""
+        href = self.full_text(doc_id) if self.full_text is not None else None
+        return href or f"#doc-{self.letter[doc_id]}"
 
     # Anchors: one per highlighted span, named after what it is evidence of, unique on the page.
     def _anchor(self, base: str) -> str:
@@ -348,14 +382,20 @@ class _Builder:
         return 0 <= span.start < span.end <= len(text)
 
     def _link(self, span: Span, base: str, classes: tuple[str, ...]) -> SpanLink | None:
-        """Register ``span`` as a highlight with an anchor and return the link to it."""
+        """Register ``span`` as a highlight with an anchor and return the link to it (past
+        the end of what the page shows of its report: a link to the whole text)."""
         if not self._valid(span):
             return None
         letter = self.letter[span.document]
+        index = self.doc_index[span.document]
+        cut = self.cuts.get(span.document)
+        if cut is not None and span.start >= cut:
+            return SpanLink(letter, index, span.text, self._whole(span.document),
+                            span.start, span.end)
         anchor = self._anchor(f"{base}-{letter}")
-        self.marks[span.document].append(_Mark(span.start, span.end, classes, anchor))
-        return SpanLink(letter, self.doc_index[span.document], span.text, "#" + anchor,
-                        span.start, span.end)
+        end = span.end if cut is None else min(span.end, cut)
+        self.marks[span.document].append(_Mark(span.start, end, classes, anchor))
+        return SpanLink(letter, index, span.text, "#" + anchor, span.start, span.end)
 
     def build(self) -> ComparisonView:
         c = self.c
@@ -377,7 +417,12 @@ class _Builder:
         entities = self._entities(docs, by_id)
         speakers = self._quotes()
         for doc, view in zip(c.documents, docs, strict=True):
-            view.text_html = _highlight(doc.text, self.marks.get(doc.id, []))
+            cut = self.cuts.get(doc.id)
+            if cut is None:
+                view.text_html = _highlight(doc.text, self.marks.get(doc.id, []))
+            else:
+                view.text_html = _highlight(doc.text[:cut], self.marks.get(doc.id, [])) + (
+                    _cut_note(cut, len(doc.text), self._whole(doc.id)))
         counts = {k: 0 for k in KIND_LABEL}
         for f in facts:
             counts[f.kind] += 1
@@ -513,8 +558,12 @@ class _Builder:
         return out
 
     def _quotes(self) -> list[SpeakerView]:
+        """Quotes by speaker; those in the part of a report the page does not show are left
+        to the whole text (a long report can hold thousands)."""
         speakers: dict[str, SpeakerView] = {}
         for k, q in enumerate(self.c.quotes, start=1):
+            if q.span.start >= self.cuts.get(q.span.document, q.span.start + 1):
+                continue
             link = self._link(q.span, f"q{k}", ("qt",))
             name = q.speaker_name or "Unattributed"
             view = speakers.setdefault(name.lower(), SpeakerView(name, []))
@@ -558,6 +607,15 @@ def _default_title(c: Comparison) -> str:
     return f"{n} report{'s' if n != 1 else ''} compared"
 
 
+def _cut_note(shown: int, total: int, href: str) -> Markup:
+    """What ends a report the page shows only the start of."""
+    return Markup(
+        f'\n\n<span class="doc-cut" role="note">[…] This page shows the first {shown:,} of '
+        f'{total:,} characters of this report. <a href="{html.escape(href)}">Read the whole '
+        "report</a>.</span>"
+    )
+
+
 def _highlight(text: str, marks: list[_Mark]) -> Markup:
     """The report's text, escaped, with every marked stretch wrapped and anchored.
 
@@ -593,30 +651,54 @@ def _highlight(text: str, marks: list[_Mark]) -> Markup:
     return Markup("".join(out))
 
 
-def build_view(comparison: Comparison, *, title: str | None = None) -> ComparisonView:
+def build_view(
+    comparison: Comparison, *, title: str | None = None, text_limit: int | None = None,
+    full_text: FullText | None = None,
+) -> ComparisonView:
     """The view model the templates render (exposed for the web service's own pages)."""
-    return _Builder(comparison, title).build()
+    return _Builder(comparison, title, text_limit=text_limit, full_text=full_text).build()
 
 
-def page_data(comparison: Comparison) -> dict[str, Any]:
-    """What the page's script reads: the JSON contract, with the reports' letters added."""
+def page_data(comparison: Comparison, text_limit: int | None = None) -> dict[str, Any]:
+    """What the page's script reads: the JSON contract, with the reports' letters added.
+
+    With ``text_limit``, what lies past the cut of a report the page shows the start of is
+    left out: its text (``text_length`` says how long it is), and the entity mentions and
+    quotes there. The script reads ids and offsets of documents, facts and brief only; the
+    whole JSON is the API's.
+    """
     data = comparison.to_dict()
     label = letters(comparison)
+    cuts = text_cuts(comparison, text_limit)
     for d in data["documents"]:
         d["letter"] = label.get(d["id"])
+        if d["id"] in cuts:
+            d["text_length"] = len(d["text"])
+            d["text"] = d["text"][: cuts[d["id"]]]
+    if cuts:
+        def shown(span: dict[str, Any]) -> bool:
+            return span["start"] < cuts.get(span["document"], span["start"] + 1)
+
+        for e in data["entities"]:
+            e["mentions"] = [m for m in e["mentions"] if shown(m)]
+        data["quotes"] = [q for q in data["quotes"] if shown(q)]
     return data
 
 
 # -- entry points -----------------------------------------------------------------------------
 def render_fragment(
     comparison: Comparison, *, title: str | None = None, heading: bool = True,
-    embed_data: bool = True, intro: str | None = None,
+    embed_data: bool = True, intro: str | None = None, text_limit: int | None = None,
+    full_text: FullText | None = None,
 ) -> Markup:
     """The comparison view as one ``<article class="rsh">`` for embedding in a page that also
     loads :func:`report_css` and :func:`report_js` (the web service's story and compare pages).
+
+    ``text_limit``: show at most about this many characters of each report, then a link to
+    ``full_text(report id)`` (the report's own section when that gives None).
     """
-    view = build_view(comparison, title=title)
-    data = page_data(comparison) if embed_data else None
+    view = build_view(comparison, title=title, text_limit=text_limit, full_text=full_text)
+    data = page_data(comparison, text_limit) if embed_data else None
     template = environment().get_template("comparison.html")
     return Markup(template.render(v=view, data=data, heading=heading, intro=intro))
 

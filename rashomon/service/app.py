@@ -10,7 +10,7 @@ API (OpenAPI schema at ``/openapi.json``, interactive docs at ``/docs``; see ``d
 ``GET  /api/health``                        version, store, models loaded, jobs
 ``POST /api/articles``                      add one article (token)
 ``POST /api/articles/batch``                add many (token)
-``GET  /api/articles/{id}``                 one stored article
+``GET  /api/articles/{id}``                 one stored article (the id may hold ``/``)
 ``GET  /api/stories``                       list and search stories (``limit``, ``offset``,
                                             ``search``)
 ``GET  /api/stories/{id}``                  one story and its articles
@@ -21,7 +21,8 @@ API (OpenAPI schema at ``/openapi.json``, interactive docs at ``/docs``; see ``d
 =========================================  =========================================================
 
 Errors are ``{"error": {"code": "E0xx", "message": "..."}}`` with the HTTP status that fits
-(:mod:`rashomon.service.errors`). Who may do what: :mod:`rashomon.service.security`.
+(:mod:`rashomon.service.errors`). Who may do what, and why a page on another site can make a
+visitor's browser do none of it: :mod:`rashomon.service.security`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -44,8 +46,16 @@ import rashomon
 from rashomon.errors import RashomonError
 from rashomon.model import Article, Comparison
 from rashomon.service.errors import ServiceError, error_body, status_for
-from rashomon.service.jobs import Job, QueueFull
-from rashomon.service.security import BodyLimit, SecurityHeaders, check_read, check_write
+from rashomon.service.jobs import ClientQueueFull, Job, QueueFull
+from rashomon.service.security import (
+    BodyLimit,
+    CsrfTokens,
+    SecurityHeaders,
+    WriteGuard,
+    check_read,
+    check_write,
+    client_key,
+)
 from rashomon.service.state import (
     Limits,
     Service,
@@ -93,6 +103,11 @@ class ArticleIn(BaseModel):
             raise ValueError("the text is empty")
         return value
 
+    @field_validator("id", "source", "title", "published", "url", "text")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return storable_text(value)
+
     def to_article(self, fallback_id: str | None = None, fmt: str = "jsonl") -> Article:
         return Article(
             id=article_id(self.text, self.id, fallback_id), text=self.text,
@@ -100,6 +115,15 @@ class ArticleIn(BaseModel):
             published=self.published or None, published_from="api" if self.published else None,
             origin="api", format=fmt,
         )
+
+
+def storable_text(value: str | None) -> str | None:
+    """``value`` when every store can hold it: JSON may escape a NUL (``"\\u0000"``), which
+    PostgreSQL's text refuses, so it is refused here (422) rather than by the store (500).
+    (A lone surrogate, ``"\\ud800"``, pydantic refuses already.)"""
+    if value is not None and "\x00" in value:
+        raise ValueError("holds a NUL character (\\u0000)")
+    return value
 
 
 class ArticleBatch(BaseModel):
@@ -111,6 +135,11 @@ class CompareIn(BaseModel):
 
     reports: list[ArticleIn] = Field(..., min_length=1)
     title: str | None = Field(None, max_length=300, description="A title for the result page")
+
+    @field_validator("title")
+    @classmethod
+    def _storable(cls, value: str | None) -> str | None:
+        return storable_text(value)
 
 
 class ErrorDetail(BaseModel):
@@ -190,7 +219,7 @@ class JobOut(BaseModel):
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut} for status in (400, 401, 404, 413, 422, 429, 500)
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 415, 422, 429, 500)
 }
 Format = Literal["json", "html", "md"]
 
@@ -250,10 +279,15 @@ def create_app(
             {"name": "service", "description": "The server itself."},
         ],
     )
+    csrf = CsrfTokens(value)
     app.state.service = service
     app.state.token = value
     app.state.token_source = source
+    app.state.csrf = csrf
+    # The last added runs first: headers on every answer, then the write guard (before any
+    # body is read), then the body limit.
     app.add_middleware(BodyLimit, max_bytes=limits.max_body)
+    app.add_middleware(WriteGuard, token=value, csrf=csrf, reply=reply_error)
     app.add_middleware(SecurityHeaders)
     _install_error_handlers(app)
     app.include_router(_api_router(service))
@@ -279,6 +313,14 @@ in detail; every statement points at the exact words it came from.
 **Auth.** Adding articles needs `Authorization: Bearer <token>` (printed by `rashomon serve`,
 or `$RASHOMON_API_TOKEN`). Everything else is open to clients on 127.0.0.1/::1 and needs the
 token from anywhere else.
+
+**Writes from browsers.** A `POST` must be `Content-Type: application/json` (a form upload,
+`multipart/form-data`, also needs the token). A request whose `Origin` or `Referer` is another
+site is refused (403, `E100`), and so is every CORS preflight: pages on other sites cannot
+use this API through a visitor's browser.
+
+**Fair share.** One client (address) may have 4 analyses waiting or running at once (429,
+`E102`); the whole server 16 (429, `E095`).
 
 **Errors** are `{"error": {"code": "E0xx", "message": "..."}}`.
 
@@ -339,9 +381,10 @@ def _api_router(service: Service) -> APIRouter:
             response.status_code = 200
         return {"results": results, **counts}
 
-    @router.get("/articles/{article_id}", tags=["articles"], dependencies=read)
+    @router.get("/articles/{article_id:path}", tags=["articles"], dependencies=read)
     def get_article(article_id: str) -> dict[str, Any]:
-        """One stored article, its text, and the story it belongs to."""
+        """One stored article, its text, and the story it belongs to. An id may hold ``/``
+        (``basil/...``): send it as it is or encoded (``basil%2F...``)."""
         stored = service.corpus.article(article_id)
         return {
             **stored.article.to_dict(),
@@ -398,6 +441,7 @@ def _api_router(service: Service) -> APIRouter:
                    202: {"model": JobOut, "description": "Still being computed: follow the job"}},
     )
     def story_comparison(
+        request: Request,
         story_id: str,
         format: Format = "json",
         wait: float = Query(60, ge=0, le=limits.max_wait,
@@ -410,7 +454,7 @@ def _api_router(service: Service) -> APIRouter:
         # reconciler, in the job below); this only asks it, so nothing is computed here.
         comparison = service.corpus.cached_comparison(story_id)  # E061 when there is no story
         if comparison is None:
-            job = _submit(lambda: service.submit_story(story_id))
+            job = submit_job(lambda: service.submit_story(story_id, client=client_key(request)))
             if not service.jobs.wait(job, wait):
                 return _accepted(job)
             comparison = _result_or_raise(job)
@@ -429,7 +473,8 @@ def _api_router(service: Service) -> APIRouter:
         nothing is stored. Answers with the comparison, or 202 and the job when it takes
         longer than ``wait`` seconds."""
         articles, title = await read_compare_body(request, limits)
-        job = _submit(lambda: service.submit_compare(articles, title))
+        job = submit_job(lambda: service.submit_compare(articles, title,
+                                                     client=client_key(request)))
         from starlette.concurrency import run_in_threadpool
 
         done = await run_in_threadpool(service.jobs.wait, job, wait)
@@ -443,7 +488,8 @@ def _api_router(service: Service) -> APIRouter:
         """Start comparing the reports in the request; answers at once with the job to
         follow at ``GET /api/jobs/{id}``."""
         articles, title = await read_compare_body(request, limits)
-        job = _submit(lambda: service.submit_compare(articles, title))
+        job = submit_job(lambda: service.submit_compare(articles, title,
+                                                     client=client_key(request)))
         return _accepted(job)
 
     @router.get("/jobs/{job_id}", tags=["jobs"], dependencies=read, response_model=JobOut)
@@ -483,9 +529,12 @@ _COMPARE_BODY: dict[str, Any] = {
 }
 
 
-def _submit(submit: Any) -> Job:
+def submit_job(submit: Any) -> Job:
+    """Submit a job; a full queue (everyone's, or this client's share) is a 429."""
     try:
         return submit()
+    except ClientQueueFull as exc:
+        raise ServiceError("E102", pending=exc.pending) from None
     except QueueFull as exc:
         raise ServiceError("E095", pending=exc.pending) from None
 
@@ -498,11 +547,12 @@ def _outcome(outcome: Any) -> dict[str, Any]:
 
 
 def _story(story: Any) -> dict[str, Any]:
+    sid = quote(story.id, safe="")
     return {
         **story.to_dict(),
-        "links": {"self": f"/api/stories/{story.id}",
-                  "comparison": f"/api/stories/{story.id}/comparison",
-                  "page": f"/stories/{story.id}"},
+        "links": {"self": f"/api/stories/{sid}",
+                  "comparison": f"/api/stories/{sid}/comparison",
+                  "page": f"/stories/{sid}"},
     }
 
 
@@ -512,7 +562,7 @@ def job_dict(job: Job, *, with_result: bool) -> dict[str, Any]:
     if job.kind == "compare":
         data["links"]["page"] = f"/compare/{job.id}"
     elif job.meta.get("story"):
-        data["links"]["page"] = f"/stories/{job.meta['story']}"
+        data["links"]["page"] = f"/stories/{quote(job.meta['story'], safe='')}"
     data["result"] = (
         job.result.to_dict() if with_result and job.state == "done" and job.result is not None
         else None
@@ -559,7 +609,7 @@ async def read_compare_body(request: Request, limits: Limits) -> tuple[list[Arti
     urlencoded) with ``text``/``source``/``title`` fields per pasted report and ``file`` uploads.
     """
     ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if ctype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+    if ctype in FORM_TYPES:
         return await _read_form(request, limits)
     if ctype and ctype != "application/json" and not ctype.endswith("+json"):
         raise ServiceError(
@@ -572,10 +622,14 @@ async def read_compare_body(request: Request, limits: Limits) -> tuple[list[Arti
         data = json.loads(raw)
     except ValueError as exc:
         raise ServiceError("E097", what="JSON", problem=str(exc)) from None
+    except RecursionError:  # "[[[[..." a few thousand deep: refused, not a crash
+        raise ServiceError("E097", what="JSON", problem="it is nested too deeply") from None
     try:
         body = CompareIn.model_validate(data)
     except ValidationError as exc:
         raise ServiceError("E096", problem=describe_errors(exc.errors())) from None
+    except RecursionError:
+        raise ServiceError("E097", what="JSON", problem="it is nested too deeply") from None
     if len(body.reports) > limits.max_reports:
         raise ServiceError("E091", count=len(body.reports), limit=limits.max_reports)
     articles = [r.to_article(f"report-{k}", fmt="text") for k, r in
@@ -583,11 +637,23 @@ async def read_compare_body(request: Request, limits: Limits) -> tuple[list[Arti
     return articles, (body.title or None)
 
 
-async def _read_form(request: Request, limits: Limits) -> tuple[list[Article], str | None]:
-    form = await request.form(
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+async def read_form(request: Request, limits: Limits) -> Any:
+    """The request's form within the limits (Starlette keeps it, so reading it again costs
+    nothing), or an empty dict when the body is not a form."""
+    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if ctype not in FORM_TYPES:
+        return {}
+    return await request.form(
         max_files=limits.max_reports + 1, max_fields=4 * limits.max_reports + 10,
         max_part_size=limits.max_body,
     )
+
+
+async def _read_form(request: Request, limits: Limits) -> tuple[list[Article], str | None]:
+    form = await read_form(request, limits)
     try:
         texts = [v for v in form.getlist("text") if isinstance(v, str)]
         sources = [v for v in form.getlist("source") if isinstance(v, str)]
@@ -639,6 +705,21 @@ def _wants_html(request: Request) -> bool:
     return not (path == "/api" or path.startswith(("/api/", "/openapi")))
 
 
+def reply_error(request: Request, exc: ServiceError) -> Response:
+    """The answer to a refused request: JSON for the API, a page for the site."""
+    if _wants_html(request):
+        from rashomon.service.ui import error_page
+
+        response: Response = error_page(request, exc.status_code, exc.code, exc.message)
+    else:
+        response = JSONResponse(error_body(exc.code, exc.message), status_code=exc.status_code)
+    if exc.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="rashomon"'
+    if exc.status_code == 429:
+        response.headers["Retry-After"] = "10"
+    return response
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     from rashomon.service.ui import error_page
 
@@ -649,12 +730,7 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> Response:
-        response = reply(request, exc.status_code, exc.code, exc.message)
-        if exc.status_code == 401:
-            response.headers["WWW-Authenticate"] = 'Bearer realm="rashomon"'
-        if exc.status_code == 429:
-            response.headers["Retry-After"] = "10"
-        return response
+        return reply_error(request, exc)
 
     @app.exception_handler(RashomonError)
     async def rashomon_error(request: Request, exc: RashomonError) -> Response:
@@ -675,8 +751,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code in (404, 405):
             missing = RashomonError("E098", method=request.method, path=request.url.path)
             return reply(request, exc.status_code, missing.code, missing.message)
-        if exc.status_code == 400:  # what Starlette raises when a form cannot be parsed
-            bad = RashomonError("E097", what="form data", problem=exc.detail)
+        if exc.status_code == 400:  # a body FastAPI or Starlette could not parse
+            ctype = request.headers.get("content-type", "").lower()
+            what = "JSON" if "json" in ctype else "form data"
+            problem = exc.detail
+            if isinstance(exc.__cause__, RecursionError):
+                problem = "it is nested too deeply"
+            bad = RashomonError("E097", what=what, problem=problem)
             return reply(request, 400, bad.code, bad.message)
         return reply(request, exc.status_code, "E099", str(exc.detail))
 

@@ -2,9 +2,10 @@
 
 Every error the API returns is ``{"error": {"code": "E0xx", "message": "..."}}``. The codes of
 the library keep their numbers and messages and get an HTTP status from :func:`status_for`; the
-problems only a server has (a body too large, a missing token, a full queue) have their own
-codes, E090-E099, so that a client can tell them apart without parsing messages. Every message,
-these included, is in :mod:`rashomon.errors`; this module only maps codes to HTTP statuses.
+problems only a server has (a body too large, a missing token, a full queue, a write from
+another site) have their own codes, E090-E102, so that a client can tell them apart without
+parsing messages. Every message, these included, is in :mod:`rashomon.errors`; this module only
+maps codes to HTTP statuses.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ SERVICE_STATUS: dict[str, int] = {
     "E097": 400,  # body that is not valid JSON or form data
     "E098": 404,  # no such endpoint
     "E099": 500,  # a bug
+    "E100": 403,  # a write (or a CORS preflight) from another site
+    "E101": 403,  # a form without its CSRF token, or with a wrong one
+    "E102": 429,  # this client has its share of the queue already
 }
 
 #: code -> (HTTP status, message template), for callers that want both at once.

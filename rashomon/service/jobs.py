@@ -5,7 +5,9 @@ first time). The service never runs that work on the request's own thread: every
 hoc or of a stored story, is a :class:`Job` in one :class:`JobManager`, so that
 
 * at most ``workers`` analyses run at once and at most ``max_pending`` wait or run (a full
-  queue answers 429 instead of piling up threads and memory);
+  queue answers 429 instead of piling up threads and memory), of which at most
+  ``max_per_client`` for any one client, so that one client flooding the queue gets 429 itself
+  while the others still get their turn;
 * a client can start one, go away, and ask for its state and progress (``GET /api/jobs/{id}``);
 * the same story asked for twice while it is being reconciled is reconciled once (``key``).
 
@@ -38,6 +40,11 @@ class QueueFull(Exception):
     def __init__(self, pending: int) -> None:
         super().__init__(f"{pending} jobs pending")
         self.pending = pending
+
+
+class ClientQueueFull(QueueFull):
+    """Raised by :meth:`JobManager.submit` when the submitting client has ``max_per_client``
+    jobs waiting or running already (the queue may have room for others)."""
 
 
 class Progress:
@@ -83,6 +90,7 @@ class Job:
     error: dict[str, str] | None = None
     exception: BaseException | None = field(default=None, repr=False)
     meta: dict[str, Any] = field(default_factory=dict)
+    client: str | None = field(default=None, repr=False)  # whose share of the queue it uses
     stage_start: float = 0.0
     stage_end: float = 0.0
     stage_since: float = field(default_factory=time.monotonic)
@@ -148,10 +156,13 @@ class JobManager:
 
     def __init__(
         self, *, workers: int = 1, max_pending: int = 16, ttl: float = 3600.0,
-        max_kept: int = 64, retry_after: float = 30.0,
+        max_kept: int = 64, retry_after: float = 30.0, max_per_client: int | None = None,
     ) -> None:
         self.workers = max(1, workers)
         self.max_pending = max(1, max_pending)
+        #: Default: a quarter of the queue; one client never takes more, the rest is the
+        #: others'.
+        self.max_per_client = max(1, max_per_client or self.max_pending // 4)
         self.ttl = ttl
         self.max_kept = max_kept
         self.retry_after = retry_after
@@ -165,13 +176,16 @@ class JobManager:
 
     # -- submitting ------------------------------------------------------------------------
     def submit(
-        self, kind: str, work: Work, *, key: str | None = None, meta: dict[str, Any] | None = None
+        self, kind: str, work: Work, *, key: str | None = None,
+        meta: dict[str, Any] | None = None, client: str | None = None,
     ) -> Job:
-        """Queue ``work``; with ``key``, a job with that key still queued or running is
-        returned instead of starting another, and so is one that failed less than
-        ``retry_after`` seconds ago (a page that reloads itself until its job is over must not
-        start the same failing work again and again). Raises :class:`QueueFull` when the queue
-        is full.
+        """Queue ``work`` for ``client`` (any string naming who asks; None: nobody's share).
+
+        With ``key``, a job with that key still queued or running is returned instead of
+        starting another, and so is one that failed less than ``retry_after`` seconds ago (a
+        page that reloads itself until its job is over must not start the same failing work
+        again and again), whoever asked for it first. Raises :class:`QueueFull` when the queue
+        is full, :class:`ClientQueueFull` when ``client`` has its share of it already.
         """
         with self._lock:
             if self._closed:
@@ -185,10 +199,15 @@ class JobManager:
                         and time.time() - (last.finished or 0) < self.retry_after)
                 ):
                     return last
-            pending = sum(1 for j in self._jobs.values() if j.state in ("queued", "running"))
-            if pending >= self.max_pending:
-                raise QueueFull(pending)
-            job = Job(id=secrets.token_urlsafe(12), kind=kind, key=key, meta=dict(meta or {}))
+            active = [j for j in self._jobs.values() if j.state in ("queued", "running")]
+            if len(active) >= self.max_pending:
+                raise QueueFull(len(active))
+            if client is not None:
+                mine = sum(1 for j in active if j.client == client)
+                if mine >= self.max_per_client:
+                    raise ClientQueueFull(mine)
+            job = Job(id=secrets.token_urlsafe(12), kind=kind, key=key, meta=dict(meta or {}),
+                      client=client)
             self._jobs[job.id] = job
             if key is not None:
                 self._by_key[key] = job

@@ -48,8 +48,10 @@ class Limits:
     max_search: int = 200  # characters of a search
     workers: int = 1  # analyses running at once
     max_pending: int = 16  # analyses waiting or running at once
+    max_pending_per_client: int = 4  # of those, for one client (address; IPv6: its /64)
     job_ttl: float = 3600.0  # seconds a finished job (and its result) is kept
     max_wait: float = 300.0  # seconds a request may wait for its analysis
+    page_text: int = 20_000  # characters of each report a page shows (then a link to the rest)
 
 
 class NoFetch:
@@ -89,7 +91,8 @@ class Service:
         self.limits = limits
         self.owns_corpus = owns_corpus
         self.jobs = JobManager(
-            workers=limits.workers, max_pending=limits.max_pending, ttl=limits.job_ttl
+            workers=limits.workers, max_pending=limits.max_pending, ttl=limits.job_ttl,
+            max_per_client=limits.max_pending_per_client,
         )
         self.write_lock = threading.Lock()
         self._models_lock = threading.Lock()
@@ -134,8 +137,11 @@ class Service:
             self.seconds_per_char = 0.7 * self.seconds_per_char + 0.3 * (seconds / chars)
 
     # -- ad-hoc comparisons ----------------------------------------------------------------------
-    def submit_compare(self, articles: list[Article], title: str | None = None) -> Job:
-        """Queue the comparison of ``articles`` (nothing is stored)."""
+    def submit_compare(
+        self, articles: list[Article], title: str | None = None, *, client: str | None = None
+    ) -> Job:
+        """Queue the comparison of ``articles`` (nothing is stored), on ``client``'s share of
+        the queue."""
 
         def work(progress: Progress) -> Comparison:
             return self._reconcile(articles, progress)
@@ -143,11 +149,13 @@ class Service:
         return self.jobs.submit(
             "compare", work,
             meta={"reports": len(articles), **({"title": title} if title else {})},
+            client=client,
         )
 
     # -- stories ------------------------------------------------------------------------------
-    def submit_story(self, story_id: str) -> Job:
-        """Queue the reconciliation of a stored story (one job per story at a time)."""
+    def submit_story(self, story_id: str, *, client: str | None = None) -> Job:
+        """Queue the reconciliation of a stored story (one job per story at a time, whoever
+        asks; the first to ask uses its share of the queue)."""
         story = self.corpus.story(story_id)  # E061 before anything is queued
 
         def work(progress: Progress) -> Comparison:
@@ -162,7 +170,7 @@ class Service:
 
         return self.jobs.submit(
             "story", work, key=f"story:{story_id}",
-            meta={"story": story_id, "reports": story.size},
+            meta={"story": story_id, "reports": story.size}, client=client,
         )
 
     # -- rendered fragments (the story page's costly part), keyed by the member list ---------

@@ -6,14 +6,21 @@
 * ``/compare``: paste or upload a few reports and see the same view, nothing stored. With
   JavaScript the form starts a job through the API and shows its progress; without, the form
   posts to ``/compare``, which starts the job and redirects to its page, which refreshes itself
-  until the result is there.
+  until the result is there;
+* ``/articles/{id}`` and ``/compare/{job}/reports/{n}``: a report's whole text. The comparison
+  view shows the first :attr:`Limits.page_text` characters of each report and links here, so
+  that one huge report does not make a page of tens of megabytes.
 
-Pages need no JavaScript; ``/static/site.js`` only makes waiting nicer.
+Pages need no JavaScript; ``/static/site.js`` only makes waiting nicer. Every ``<form
+method="post">`` a page renders gets the CSRF token as a hidden field (:func:`render_page`),
+and every handler of a form checks it.
 """
 
 from __future__ import annotations
 
 import math
+import re
+from functools import cache
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -24,23 +31,60 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 import rashomon
 from rashomon.errors import RashomonError
 from rashomon.render.html import environment, render_fragment, report_css, report_js
+from rashomon.service.app import read_compare_body, read_form, submit_job
 from rashomon.service.errors import ServiceError, status_for
-from rashomon.service.jobs import Job, QueueFull
-from rashomon.service.security import COOKIE, check_read, token_matches
+from rashomon.service.jobs import Job
+from rashomon.service.security import (
+    COOKIE,
+    CSRF_COOKIE,
+    CSRF_FIELD,
+    CSRF_HEADER,
+    CsrfTokens,
+    check_read,
+    client_key,
+    token_matches,
+)
 from rashomon.service.state import Service
 
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                  ".svg": "image/svg+xml"}
+_STATIC_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*")
+#: The site's own forms (templates, never article text: that is escaped) that post.
+_POST_FORM = re.compile(r'<form\b[^>]*\bmethod="post"[^>]*>', re.IGNORECASE)
+#: A report's whole text, in the site's chrome (autoescaped like every template).
+_FULL_TEXT = """{% extends "site_base.html" %}
+{% block main %}
+<section class="doc full-text" aria-labelledby="doc-h">
+  <header class="doc-head"><div>
+    <h1 id="doc-h">{{ title }}</h1>
+    <p class="doc-meta">
+      {% if source %}<span>{{ source }}</span> · {% endif %}
+      {% if published %}<time>{{ published }}</time> · {% endif %}
+      <span>{{ "{:,}".format(chars) }} characters</span>
+      {% if url %} · <a href="{{ url }}" rel="noopener noreferrer nofollow">original</a>{% endif %}
+      <span class="doc-id">{{ id }}</span>
+    </p>
+  </div></header>
+  <div class="doc-text">{{ text }}</div>
+</section>
+{% endblock %}
+"""
+
+
+@cache
+def _full_text_template() -> Any:
+    return environment().from_string(_FULL_TEXT)
 
 
 def _static(name: str) -> str | None:
-    """A file of ``rashomon/service/static`` (None if there is no such file)."""
-    if "/" in name or "\\" in name or name.startswith("."):
+    """A file of ``rashomon/service/static`` (None if there is no such file): a plain name
+    only, so that no path, no NUL and no dot file can reach the file system."""
+    if not _STATIC_NAME.fullmatch(name):
         return None
     node = resources.files("rashomon.service").joinpath("static", name)
     try:
         return node.read_text("utf-8")
-    except (FileNotFoundError, IsADirectoryError, OSError):
+    except (FileNotFoundError, IsADirectoryError, OSError, ValueError):
         return None
 
 
@@ -49,13 +93,40 @@ def _base(request: Request) -> str:
 
 
 def render_page(
-    request: Request, template: str, *, status: int = 200, **context: Any
+    request: Request, template: str | Any, *, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    """A site page: the template with what every page needs (base path, version)."""
-    html = environment().get_template(template).render(
-        base=_base(request), version=rashomon.__version__, **context
-    )
-    return HTMLResponse(html, status_code=status)
+    """A site page: the template (a name, or a compiled one) with what every page needs (base
+    path, version), and the CSRF token in each of its post forms (with the cookie it is
+    checked against, when the browser has none yet)."""
+    page = environment().get_template(template) if isinstance(template, str) else template
+    html = page.render(base=_base(request), version=rashomon.__version__, **context)
+    return _with_csrf(request, html, status)
+
+
+def _with_csrf(request: Request, html: str, status: int) -> HTMLResponse:
+    csrf: CsrfTokens | None = getattr(request.app.state, "csrf", None)
+    if csrf is None or _POST_FORM.search(html) is None:
+        return HTMLResponse(html, status_code=status)
+    nonce = csrf.nonce_of(request)
+    fresh = nonce is None
+    if nonce is None:
+        nonce = csrf.new_nonce()
+    field = f'<input type="hidden" name="{CSRF_FIELD}" value="{csrf.token_for(nonce)}">'
+    response = HTMLResponse(_POST_FORM.sub(lambda m: m.group(0) + field, html),
+                            status_code=status)
+    if fresh:
+        response.set_cookie(
+            CSRF_COOKIE, nonce, max_age=30 * 86400, httponly=True, samesite="lax",
+            secure=request.url.scheme == "https", path="/",
+        )
+    return response
+
+
+def check_form(request: Request, form: Any) -> None:
+    """The CSRF token of a form the site sent (its hidden field, or the header a script
+    sets); E101 (403) when it is missing or wrong."""
+    csrf: CsrfTokens = request.app.state.csrf
+    csrf.check(request, form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER))
 
 
 def error_page(request: Request, status: int, code: str, message: str) -> HTMLResponse:
@@ -130,7 +201,8 @@ def ui_router(service: Service) -> APIRouter:
         if fragment is None:
             comparison = service.corpus.cached_comparison(story_id, members)
             if comparison is None:
-                job = _submit(lambda: service.submit_story(story_id))
+                job = submit_job(lambda: service.submit_story(story_id,
+                                                           client=client_key(request)))
                 if job.state == "failed":
                     return _job_error(request, job)
                 return render_page(
@@ -140,16 +212,31 @@ def ui_router(service: Service) -> APIRouter:
                          "story changes.",
                     active="stories", crumbs=[("Stories", "/")],
                 )
-            fragment = render_fragment(comparison, title=story.title or None)
+            base = _base(request)
+            fragment = render_fragment(
+                comparison, title=story.title or None, text_limit=limits.page_text,
+                full_text=lambda doc_id: f"{base}/articles/{quote(doc_id, safe='')}",
+            )
             service.keep_fragment(key, fragment)
+        sid = quote(story_id, safe="")
         return render_page(
             request, "site_story.html", title=story.title or "Untitled story", story=story,
             fragment=fragment, active="stories", crumbs=[("Stories", "/")],
-            exports=[("JSON", f"/api/stories/{quote(story_id)}/comparison"),
-                     ("Markdown", f"/api/stories/{quote(story_id)}/comparison?format=md"),
-                     ("Stand-alone HTML",
-                      f"/api/stories/{quote(story_id)}/comparison?format=html")],
+            exports=[("JSON", f"/api/stories/{sid}/comparison"),
+                     ("Markdown", f"/api/stories/{sid}/comparison?format=md"),
+                     ("Stand-alone HTML", f"/api/stories/{sid}/comparison?format=html")],
         )
+
+    @router.get("/articles/{article_id:path}", dependencies=read)
+    def article_page(request: Request, article_id: str) -> HTMLResponse:
+        """A stored report's whole text (story pages show the start of each)."""
+        stored = service.corpus.article(article_id)  # E062 when there is none
+        crumbs = [("Stories", "/")]
+        if stored.story_id is not None:
+            story = service.corpus.story(stored.story_id)
+            crumbs.append((story.title or "Untitled story",
+                           f"/stories/{quote(stored.story_id, safe='')}"))
+        return _full_text_page(request, stored.article, crumbs)
 
     # -- comparing reports given in the page -----------------------------------------------------
     @router.get("/compare", dependencies=read)
@@ -160,9 +247,8 @@ def ui_router(service: Service) -> APIRouter:
 
     @router.post("/compare", dependencies=read)
     async def compare_submit(request: Request) -> Response:
-        from rashomon.service.app import read_compare_body
-
         try:
+            check_form(request, await read_form(request, limits))
             articles, title = await read_compare_body(request, limits)
         except (RashomonError, ServiceError) as exc:
             status = exc.status_code if isinstance(exc, ServiceError) else status_for(exc)
@@ -173,7 +259,8 @@ def ui_router(service: Service) -> APIRouter:
                 max_reports=limits.max_reports, max_mb=limits.max_body // 1_000_000,
                 error=f"[{exc.code}] {exc.message}",
             )
-        job = _submit(lambda: service.submit_compare(articles, title))
+        job = submit_job(lambda: service.submit_compare(articles, title,
+                                                     client=client_key(request)))
         return RedirectResponse(f"{_base(request)}/compare/{job.id}", status_code=303)
 
     @router.get("/compare/{job_id}", dependencies=read)
@@ -195,10 +282,14 @@ def ui_router(service: Service) -> APIRouter:
         key = ("job", job.id)
         fragment = service.fragment(key)
         if fragment is None:
+            base = _base(request)
+            number = {d.id: k for k, d in enumerate(job.result.documents, start=1)}
             fragment = render_fragment(
                 job.result, title=title,
                 intro="Compared on request: nothing was stored; this page is kept for "
                       f"{int(limits.job_ttl // 60)} minutes.",
+                text_limit=limits.page_text,
+                full_text=lambda doc_id: f"{base}/compare/{job.id}/reports/{number[doc_id]}",
             )
             service.keep_fragment(key, fragment)
         return render_page(
@@ -206,6 +297,21 @@ def ui_router(service: Service) -> APIRouter:
             fragment=fragment, active="compare", crumbs=[("Compare", "/compare")],
             exports=[("JSON", f"/api/jobs/{job.id}")],
         )
+
+    @router.get("/compare/{job_id}/reports/{number}", dependencies=read)
+    def compare_report(request: Request, job_id: str, number: str) -> HTMLResponse:
+        """The whole text of one report of a finished comparison (its page shows the start)."""
+        job = service.jobs.get(job_id)
+        if job is None or job.kind != "compare":
+            raise ServiceError("E094", id=job_id, ttl=int(limits.job_ttl))
+        documents = job.result.documents if job.state == "done" else []
+        k = _int(number, 0)
+        if not 1 <= k <= len(documents):
+            raise ServiceError("E098", method="GET", path=request.url.path)
+        title = job.meta.get("title") or "Comparison"
+        return _full_text_page(request, documents[k - 1],
+                               [("Compare", "/compare"), (title, f"/compare/{job.id}")],
+                               active="compare")
 
     # -- the token, for browsers on other machines ---------------------------------------------
     @router.get("/login")
@@ -218,6 +324,13 @@ def ui_router(service: Service) -> APIRouter:
         form = await request.form(max_files=0, max_fields=5)
         given = form.get("token")
         target = _safe_next(str(form.get("next") or "/"))
+        try:
+            check_form(request, form)
+        except ServiceError as exc:
+            return render_page(
+                request, "site_message.html", status=exc.status_code, title="Sign in",
+                code=exc.code, message=exc.message, login=True, next=target, active=None,
+            )
         if not isinstance(given, str) or not token_matches(given.strip(), service.token):
             return render_page(
                 request, "site_message.html", status=401, title="Sign in", code="E093",
@@ -231,7 +344,8 @@ def ui_router(service: Service) -> APIRouter:
         return response
 
     @router.post("/logout")
-    def logout(request: Request) -> Response:
+    async def logout(request: Request) -> Response:
+        check_form(request, await request.form(max_files=0, max_fields=5))
         response = RedirectResponse(_base(request) + "/login", status_code=303)
         response.delete_cookie(COOKIE, path="/")
         return response
@@ -239,11 +353,18 @@ def ui_router(service: Service) -> APIRouter:
     return router
 
 
-def _submit(submit: Any) -> Job:
-    try:
-        return submit()
-    except QueueFull as exc:
-        raise ServiceError("E095", pending=exc.pending) from None
+def _full_text_page(
+    request: Request, article: Any, crumbs: list[tuple[str, str]], active: str = "stories"
+) -> HTMLResponse:
+    """A report's whole text, escaped like every page (a link only when it is http(s))."""
+    from rashomon.render.html import safe_url
+
+    return render_page(
+        request, _full_text_template(), title=article.title or article.display_name,
+        source=article.source, published=article.published, url=safe_url(article.url),
+        id=article.id, chars=len(article.text), text=article.text, active=active,
+        crumbs=crumbs,
+    )
 
 
 def _job_error(request: Request, job: Job) -> HTMLResponse:

@@ -191,21 +191,48 @@ def _tiny_cross_encoder(folder: Path) -> None:
 
 def test_cross_encoder_judge_loads_a_local_folder(tmp_path, monkeypatch):
     _tiny_cross_encoder(tmp_path)
-    judge = CrossEncoderJudge(tmp_path, device="cpu")
+    judge = CrossEncoderJudge(tmp_path, device="cpu", quantize=False)
     assert isinstance(judge, EntailmentJudge)
-    probs = judge.judge([(NAVY, NAVY_NUMBER), (QUAKE, QUAKE_NUMBER)])
-    assert probs.shape == (2, 3)
+    pairs = [(NAVY, NAVY_NUMBER), (QUAKE, QUAKE_NUMBER), (NAVY, NAVY)]
+    probs = judge.judge(pairs)
+    assert probs.shape == (3, 3)
     np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
-    # The same logits, read straight from the model, in the model's own order.
+    # The same logits, read straight from the model, in the model's own order, whatever order
+    # the judge batched the pairs in.
     import torch
 
-    logits = judge.model.predict([(NAVY, NAVY_NUMBER)], activation_fn=torch.nn.Identity())
+    with torch.inference_mode():
+        inputs = judge.tokenizer([NAVY], [NAVY_NUMBER], return_tensors="pt")
+        logits = judge.model(**inputs).logits.numpy()
     expected = np.exp(logits[0][[1, 2, 0]]) / np.exp(logits[0]).sum()
     np.testing.assert_allclose(probs[0], expected, rtol=1e-4)
+    # Quantised (the CPU default), it says nearly the same.
+    quantised = CrossEncoderJudge(tmp_path, device="cpu").judge(pairs)
+    np.testing.assert_allclose(quantised, probs, atol=0.05)
     monkeypatch.setenv(nli.ENV_MODEL, str(tmp_path))
     chosen = default_judge()
     assert isinstance(chosen, CrossEncoderJudge)
     assert default_judge() is chosen  # loaded once per folder
+
+
+@pytest.mark.parametrize("damage", ["missing-weights", "truncated-weights", "bad-config"])
+def test_damaged_model_folder_is_one_error_naming_the_file(tmp_path, damage):
+    _tiny_cross_encoder(tmp_path)
+    weights, config = tmp_path / "model.safetensors", tmp_path / "config.json"
+    if damage == "missing-weights":
+        weights.unlink()
+        named = weights
+    elif damage == "truncated-weights":
+        weights.write_bytes(weights.read_bytes()[:1000])
+        named = weights
+    else:
+        config.write_text("{not json", encoding="utf-8")
+        named = config
+    with pytest.raises(ConfigurationError) as caught:
+        CrossEncoderJudge(tmp_path, device="cpu")
+    message = str(caught.value)
+    assert "E083" in message and str(named) in message
+    assert "Traceback" not in message and "\n" not in message
 
 
 def test_default_judge_env_must_name_a_folder(monkeypatch, tmp_path):

@@ -400,6 +400,18 @@ def make_toolkit() -> Any:
     return kit
 
 
+def stand_in_toolkit() -> Any:
+    """The pipeline with the stand-in extractor and clusterer, whatever exists: deterministic
+    whatever the batch boundaries, and its regrouping (``recluster``) always renumbers the
+    stories, so a test can tell a regrouped corpus from one left with its online stories."""
+    kit = make_toolkit()
+    kit.extractor = FakeExtractor()
+    kit.features_from_bytes = FakeFeatures.from_bytes
+    kit.make_clusterer = FakeClusterer
+    kit.load_clusterer = FakeClusterer.from_bytes
+    return kit
+
+
 def install_fallbacks() -> None:
     """Make ``rashomon.cli`` importable while modules it names are still being written, and
     give the pipeline cheap parts (used in-process and by the subprocess driver)."""

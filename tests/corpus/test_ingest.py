@@ -26,6 +26,7 @@ from corpus_support import (
     make_article,
     make_toolkit,
     real_or_fake,
+    stand_in_toolkit,
     wait_for,
     write_jsonl,
 )
@@ -378,7 +379,10 @@ conftest.install_fallbacks()
 from rashomon.corpus import ingest
 
 def toolkit():
-    kit = conftest.make_toolkit()
+    if os.environ.get("STAND_IN_CLUSTERER"):
+        kit = conftest.stand_in_toolkit()
+    else:
+        kit = conftest.make_toolkit()
     delay = float(os.environ.get("SLOW_BATCHES", "0"))
     if delay:
         extract = kit.extractor.extract
@@ -389,13 +393,26 @@ def toolkit():
     return kit
 
 ingest.default_toolkit = toolkit
+
+# PAUSE_BEFORE_REGROUP=<file>: once the last batch is committed, at the start of the
+# regrouping, create <file> and wait there to be killed.
+marker = os.environ.get("PAUSE_BEFORE_REGROUP")
+if marker:
+    settle = ingest.Indexes.settle
+
+    def paused(self, *args, **kwargs):
+        open(marker, "w").close()
+        time.sleep(600)
+        return settle(self, *args, **kwargs)
+
+    ingest.Indexes.settle = paused
 from rashomon.cli import main
 main(sys.argv[1:])
 """
 
 
-def run_cli(args: list[str], *, slow: float = 0.0) -> subprocess.Popen[str]:
-    env = dict(os.environ, SLOW_BATCHES=str(slow), PYTHONPATH=str(REPO))
+def run_cli(args: list[str], *, slow: float = 0.0, **env_vars: str) -> subprocess.Popen[str]:
+    env = dict(os.environ, SLOW_BATCHES=str(slow), PYTHONPATH=str(REPO), **env_vars)
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER.format(here=str(HERE)), *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -449,6 +466,112 @@ def test_killed_ingest_resumes_without_loss(store_url: str, tmp_path: Path) -> N
     rerun = run_cli(["ingest", str(feed), "--db", store_url])
     out, _ = rerun.communicate(timeout=300)
     assert " ".join(out.split()).count("new 0 stored") == 1
+
+
+def grouping(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """Each story's id and members: what a regrouping changes, ids included."""
+    return {s.id: tuple(s.articles) for s in corpus.stories(limit=None)}
+
+
+def pending_records() -> list[dict[str, Any]]:
+    records = topic_records(range(6), 5)
+    return [*records, near_copy(records[3], "wire-3")]
+
+
+def test_a_kill_before_the_regrouping_is_settled_by_the_next_ingest(
+    store_url: str, tmp_path: Path
+) -> None:
+    """SIGKILL after the last batch is committed, before the regrouping: the store holds the
+    pending work, and the next ingest (which stores nothing new) settles it into exactly the
+    stories of an ingest that was never interrupted."""
+    records = pending_records()
+    feed = write_jsonl(tmp_path / "n.jsonl", records)
+    with Corpus(str(tmp_path / "clean.sqlite3"), toolkit=stand_in_toolkit()) as clean:
+        clean.ingest([feed], progress=False)
+        expected = grouping(clean)
+    marker = tmp_path / "regrouping"
+    process = run_cli(["ingest", str(feed), "--db", store_url], STAND_IN_CLUSTERER="1",
+                      PAUSE_BEFORE_REGROUP=str(marker))
+    try:
+        assert wait_for(marker.exists, timeout=120), (
+            process.poll(), process.stderr.read() if process.poll() is not None else "")
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        assert process.returncode == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with Corpus(store_url, toolkit=stand_in_toolkit()) as killed:
+        assert killed.store.count_articles() == len(records)  # every batch committed
+        assert killed.check() == []
+        originals = [r["id"] for r in records if r["id"] != "wire-3"]
+        assert killed.store.pending_regroup() == originals  # nothing regrouped yet
+        assert grouping(killed) != expected  # the online stories
+    again = run_cli(["ingest", str(feed), "--db", store_url], STAND_IN_CLUSTERER="1")
+    out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    assert " ".join(out.split()).count("new 0 stored") == 1
+    with Corpus(store_url, toolkit=stand_in_toolkit()) as corpus:
+        assert grouping(corpus) == expected
+        assert corpus.store.pending_regroup() == []
+        assert corpus.check() == []
+
+
+def test_ingest_settles_what_no_recluster_left_even_with_nothing_new(
+    store_url: str, tmp_path: Path
+) -> None:
+    """``ingest --no-recluster`` then ``ingest`` of the same inputs: the second stores nothing,
+    and still ends with the stories of one plain ingest."""
+    records = pending_records()
+    feed = write_jsonl(tmp_path / "n.jsonl", records)
+    with Corpus(str(tmp_path / "clean.sqlite3"), toolkit=stand_in_toolkit()) as clean:
+        clean.ingest([feed], progress=False)
+        expected = grouping(clean)
+    with Corpus(store_url, toolkit=stand_in_toolkit()) as corpus:
+        first = corpus.ingest([feed], progress=False, recluster=False)
+        assert first.recluster_window == 0 and grouping(corpus) != expected
+        assert len(corpus.store.pending_regroup()) == first.new - first.near_duplicate
+    with Corpus(store_url, toolkit=stand_in_toolkit()) as corpus:  # the next command
+        again = corpus.ingest([feed], progress=False)
+        assert again.new == 0 and again.recluster_window == len(records) - 1
+        assert grouping(corpus) == expected
+        assert corpus.store.pending_regroup() == []
+        assert corpus.ingest([feed], progress=False).recluster_window == 0  # settled once
+        assert corpus.check() == []
+
+
+def test_pending_work_is_settled_before_new_articles_are_added(
+    corpus: Corpus, tmp_path: Path
+) -> None:
+    """Articles added through the API wait to be regrouped; the next ingest settles them
+    first, then regroups around its own articles."""
+    for record in topic_records(range(3), 3):
+        corpus.add_article(Article(**record))
+    assert len(corpus.store.pending_regroup()) == 9
+    report = corpus.ingest([write_jsonl(tmp_path / "b.jsonl", topic_records(range(3), 1,
+                                                                            start=20))],
+                           progress=False)
+    assert report.new == 3 and report.recluster_window == 9 + 12  # the pending 9, then all 12
+    assert corpus.store.pending_regroup() == []
+
+
+def test_basil_without_recluster_then_ingest_is_a_clean_run(tmp_path: Path) -> None:
+    """The issue's repro on BASIL with the real clusterer: ``--no-recluster`` then a plain
+    ingest of the same file gave the online stories (48 here) where a clean run gives 45."""
+    path = DATA / "basil" / "articles.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is missing")
+    with Corpus(tmp_path / "clean.sqlite3", toolkit=make_toolkit()) as clean:
+        clean.ingest([path], progress=False)
+        expected = partition(clean.stories(limit=None))
+    with Corpus(tmp_path / "two.sqlite3", toolkit=make_toolkit()) as corpus:
+        corpus.ingest([path], progress=False, recluster=False)
+        online = partition(corpus.stories(limit=None))
+    with Corpus(tmp_path / "two.sqlite3", toolkit=make_toolkit()) as corpus:
+        assert corpus.ingest([path], progress=False).new == 0
+        assert partition(corpus.stories(limit=None)) == expected
+        assert online != expected  # what the second ingest had to change
+        assert corpus.check() == []
 
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])

@@ -258,6 +258,54 @@ def test_assign_stories_moves_members(store: Store) -> None:
     assert store.check_integrity() == []
 
 
+def test_pending_regroup_commits_with_the_articles_and_clears_with_the_regrouping(
+    store: Store,
+) -> None:
+    """The regrouping work an ingest owes is in the store: written in the batch's transaction,
+    cleared only by the transaction that commits the regrouping (memberships, token, snapshot)."""
+    store.write_batch([new("a", "1"), new("b", "1"), new("c", "2"), new("c2", dup="c")])
+    assert store.pending_regroup() == ["a", "b", "c"]  # originals only, in ingest order
+    assert store.pending_regroup(limit=1) == ["a"]
+    with pytest.raises(StorageError):  # a failed batch records no work either
+        store.write_batch([new("d", "2"), new("a", "2")])
+    assert store.pending_regroup() == ["a", "b", "c"]
+    with pytest.raises(StorageError):  # a regrouping that fails settles nothing
+        store.assign_stories({"b": "2"}, settled=["a", "b"],
+                             state={"grouping": (None, 3)})  # type: ignore[dict-item]
+    assert store.pending_regroup() == ["a", "b", "c"] and store.article("b").story_id == "1"
+    touched = store.assign_stories({"a": "1", "b": "2"}, settled=["a", "b"],
+                                   state={"grouping": (b"token", 4), "clusterer": (b"snap", 4)})
+    assert touched == {"1", "2"} and store.article("b").story_id == "2"
+    assert store.pending_regroup() == ["c"]
+    assert store.get_state("grouping") == (b"token", 4)
+    assert store.get_state("clusterer") == (b"snap", 4)
+    store.assign_stories({}, unsettle_all=True)  # the grouping was put back: all of it again
+    assert store.pending_regroup() == ["a", "b", "c"]
+    assert store.check_integrity() == []
+
+
+@pytest.mark.parametrize("settled_up_to", [None, 2])
+def test_a_schema_1_store_keeps_its_pending_regrouping(
+    store: Store, store_url: str, settled_up_to: int | None
+) -> None:
+    """Schema 1 kept "regrouped up to seq N" in the grouping state; migrating to 2 turns the
+    originals after it (all of them without it) into pending work."""
+    store.write_batch([new("a", "1"), new("b", "1")])
+    store.write_batch([new("c", "2"), new("c2", dup="c")])
+    seqs = {r.id: r.seq for r in store.iter_indexed()}
+    with store._tx(write=True) as run:  # type: ignore[attr-defined]
+        run.execute("DROP TABLE regroup_pending")
+        run.execute("UPDATE schema_info SET value = '1' WHERE key = 'version'")
+    if settled_up_to is not None:
+        store.put_state("grouping", b"token", seqs["b"])
+    store.close()
+    with open_store(store_url) as migrated:
+        assert migrated.schema_version == SCHEMA_VERSION == 2
+        expected = ["c"] if settled_up_to is not None else ["a", "b", "c"]
+        assert migrated.pending_regroup() == expected
+        assert migrated.check_integrity() == []
+
+
 # -- cache, state, failures, index rebuild ---------------------------------------------------------
 def test_comparison_cache_is_dropped_when_the_story_changes(store: Store) -> None:
     store.write_batch([new("a", "1"), new("b", "2")])

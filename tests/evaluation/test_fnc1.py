@@ -1,16 +1,20 @@
-"""FNC-1: the official scoring, the stance rules, and a small slice end to end."""
+"""FNC-1: the official scoring, the predictions file, gold never read, a real slice end to end."""
 
 from __future__ import annotations
 
+import json
 import os
+import random
+import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rashomon.evaluation import fnc1
 from rashomon.evaluation.fnc1 import (
     baselines,
-    decide_stance,
     fnc_score,
     max_score,
     split_sentences,
@@ -48,18 +52,6 @@ def test_baselines_read_as_expected():
     assert max_score(gold) == pytest.approx(best)
 
 
-def test_stance_rules():
-    base = dict(p_contradiction=0.1, p_entailment=0.1, refute_top=0, refute_lead=0,
-                refute_headline=0, hedge_top=0, hedge_lead=0)  # fmt: skip
-    assert decide_stance(**base) == "discuss"
-    assert decide_stance(**{**base, "refute_top": 1}) == "disagree"
-    # A headline that itself says "hoax" is not refuted by a body that says so too.
-    assert decide_stance(**{**base, "refute_top": 1, "refute_headline": 1}) == "discuss"
-    assert decide_stance(**{**base, "p_contradiction": 0.8}) == "disagree"
-    assert decide_stance(**{**base, "p_entailment": 0.8}) == "agree"
-    assert decide_stance(**{**base, "p_entailment": 0.8, "hedge_top": 1}) == "discuss"
-
-
 def test_split_sentences():
     text = "First one here. Second one, said Mr. Smith. \n\nA new paragraph! “Quoted” start."
     sents = split_sentences(text)
@@ -76,16 +68,107 @@ def test_missing_data_is_a_coded_error(tmp_path):
     assert info.value.code == "E080"
 
 
+def fake_embed(texts: Sequence[str]) -> np.ndarray:
+    """Seeded random word vectors summed: offline, fast, and the same for the same text."""
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for w in text.lower().split():
+            out[i] += np.random.default_rng(zlib.crc32(w.encode())).standard_normal(384)
+        out[i] /= np.linalg.norm(out[i]) or 1.0
+    return out
+
+
+BODIES = {
+    "7": "The volcano near Lima erupted on Monday. Ash covered the city. Flights were cancelled.",
+    "9": "Officials denied that the museum in Oslo was robbed. The story is a hoax, they said.",
+    "12": "A singer reportedly married in secret, according to unconfirmed claims online.",
+}
+HEADLINES = ["Volcano erupts near Lima", "Oslo museum robbed overnight", "Singer marries in secret",
+             "Lima flights cancelled after eruption"]  # fmt: skip
+
+
+def write_fnc(folder: Path, *, gold: str = "keep", seed: int = 0) -> list[dict[str, str]]:
+    """A small FNC-1-shaped folder; ``gold`` keeps, shuffles or drops the stance field."""
+    pairs = [{"headline": h, "body_id": b, "stance": s}
+             for h in HEADLINES for b, s in zip(BODIES, ("agree", "unrelated", "discuss"),
+                                                strict=True)]  # fmt: skip
+    if gold == "shuffle":
+        stances = [p["stance"] for p in pairs]
+        random.Random(seed).shuffle(stances)
+        stances[0] = "disagree" if stances[0] != "disagree" else "agree"
+        pairs = [{**p, "stance": s} for p, s in zip(pairs, stances, strict=True)]
+    elif gold == "drop":
+        pairs = [{"headline": p["headline"], "body_id": p["body_id"]} for p in pairs]
+    (folder / "fnc1").mkdir(parents=True, exist_ok=True)
+    (folder / "fnc1" / "pairs.jsonl").write_text(
+        "".join(json.dumps(p) + "\n" for p in pairs), encoding="utf-8")
+    (folder / "fnc1" / "bodies.jsonl").write_text(
+        "".join(json.dumps({"body_id": k, "text": v}) + "\n" for k, v in BODIES.items()),
+        encoding="utf-8")  # fmt: skip
+    return pairs
+
+
+def test_predictions_file_has_one_line_per_pair_in_order(tmp_path):
+    pairs = write_fnc(tmp_path / "data")
+    out = tmp_path / "pred.jsonl"
+    result = fnc1.run(tmp_path / "data", predictions=out, embed=fake_embed)
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(pairs) == result["n"]
+    for row, pair in zip(rows, pairs, strict=True):
+        assert list(row) == ["headline", "body_id", "stance"]
+        assert (row["headline"], row["body_id"]) == (pair["headline"], pair["body_id"])
+        assert row["stance"] in fnc1.STANCES
+    assert result["scored"] and sum(map(sum, result["confusion"])) == len(pairs)
+    assert "relative score" in fnc1.format_result(result)
+
+
+def test_the_gold_stance_is_never_read_to_predict(tmp_path):
+    write_fnc(tmp_path / "a", gold="keep")
+    write_fnc(tmp_path / "b", gold="shuffle")
+    write_fnc(tmp_path / "c", gold="drop")
+    outs = []
+    for name in "abc":
+        out = tmp_path / f"{name}.jsonl"
+        result = fnc1.run(tmp_path / name, predictions=out, embed=fake_embed)
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1] == outs[2]
+    assert not result["scored"] and "nothing to score" in fnc1.format_result(result)
+
+
+def test_limit_and_the_command_line(tmp_path, monkeypatch, capsys):
+    import rashomon.stance.model as stance_model
+
+    write_fnc(tmp_path / "data")
+    monkeypatch.setattr(stance_model, "default_embed", lambda: fake_embed)
+    out = tmp_path / "pred.jsonl"
+    assert fnc1.main(["--data", str(tmp_path / "data"), "--limit", "5",
+                      "--predictions", str(out)]) == 0  # fmt: skip
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    assert "weighted score" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ({"headline": "A", "body_id": "404", "stance": "agree"}, "body_id '404' is not in"),
+    ({"headline": "A", "body_id": "7", "stance": "maybe"}, "stance 'maybe' is not one of"),
+    ({"body_id": "7"}, "expected the fields headline and body_id"),
+])  # fmt: skip
+def test_bad_pairs_are_coded_errors(tmp_path, line, problem):
+    from rashomon.errors import InputError
+
+    write_fnc(tmp_path)
+    with (tmp_path / "fnc1" / "pairs.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line) + "\n")
+    with pytest.raises(InputError) as info:
+        fnc1.load_fnc1(tmp_path)
+    assert info.value.code == "E006" and problem in str(info.value)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not (DATA / "fnc1").is_dir(), reason="shared data not available")
 def test_small_slice_end_to_end():
-    result = fnc1.run(DATA, limit=80)
-    assert result["n"] == 80 == len(result["predictions"])
+    result = fnc1.run(DATA, limit=60)
+    assert result["n"] == 60 == len(result["predictions"])
     assert set(result["predictions"]) <= set(fnc1.STANCES)
-    assert 0 <= result["relative_score"] <= 100
-    assert sum(map(sum, result["confusion"])) == 80
-    # Relatedness is the easy part: a zero-shot system should get most of it right.
-    assert result["relatedness_accuracy"] > 0.8
+    assert sum(map(sum, result["confusion"])) == 60
+    assert result["relatedness_accuracy"] > 0.85
     assert "all discuss, perfect relatedness" in result["baselines"]
-    text = fnc1.format_result(result)
-    assert "relative score" in text and "recall of disagree" in text

@@ -17,6 +17,33 @@ from rashomon.readers import HttpFetcher
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEEDS = Path("/work/shared/data/seeds")
+#: Inputs the fuzz tests ran, by reader, reported at the end of the run.
+FUZZ_COUNTS = pytest.StashKey[dict[str, int]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--fuzz-long",
+        action="store_true",
+        default=False,
+        help="Fuzz the readers with 100,000 random inputs in all (slow; see "
+        "tests/readers/test_readers_fuzz.py) instead of the few hundred of a normal run.",
+    )
+
+
+@pytest.fixture
+def fuzz_counts(request: pytest.FixtureRequest) -> dict[str, int]:
+    return request.config.stash.setdefault(FUZZ_COUNTS, {})
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
+    counts = config.stash.get(FUZZ_COUNTS, {})
+    if counts:
+        listed = ", ".join(f"{name} {n}" for name, n in counts.items())
+        terminalreporter.write_line(f"readers fuzzed with {sum(counts.values())} inputs: {listed}")
+
 
 # Made-up host names resolve to public documentation-free addresses in the stub resolver; the
 # MockTransport answers before anything could connect to them.
@@ -51,8 +78,15 @@ class Web:
         self.routes: dict[str, Route | Callable[[httpx.Request], httpx.Response]] = {}
         self.requests: list[httpx.Request] = []
 
-    def add(self, url: str, body: bytes | str, *, status: int = 200,
-            content_type: str = "text/html; charset=utf-8", **headers: str) -> None:
+    def add(
+        self,
+        url: str,
+        body: bytes | str,
+        *,
+        status: int = 200,
+        content_type: str = "text/html; charset=utf-8",
+        **headers: str,
+    ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         merged = {"content-type": content_type} if content_type else {}
         merged.update({key.replace("_", "-"): value for key, value in headers.items()})

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.errors import FetchError
+from rashomon.errors import FetchError, InputError
 from rashomon.readers import iter_reports, read_reports
 
 FEED_URL = "https://www.dailyledger.example/world/rss"
@@ -66,8 +66,11 @@ def test_feed_by_address_yields_one_result_per_entry(fixtures: Path, web) -> Non
 
 
 def test_feed_served_as_xml_is_sniffed(fixtures: Path, web) -> None:
-    web.add("https://quotidien.example/feed", (fixtures / "feed.atom").read_bytes(),
-            content_type="text/xml")
+    web.add(
+        "https://quotidien.example/feed",
+        (fixtures / "feed.atom").read_bytes(),
+        content_type="text/xml",
+    )
     articles = read_reports(["https://quotidien.example/feed"], fetcher=web.fetcher())
     assert [a.format for a in articles] == ["feed", "feed"]
 
@@ -87,14 +90,16 @@ def test_entry_links_are_checked_like_any_address(tmp_path: Path, web) -> None:
 
 def test_broken_feed_is_e027(tmp_path: Path, web) -> None:
     path = tmp_path / "broken.rss"
-    path.write_text('<?xml version="1.0"?><rss version="2.0"><channel><item><title',
-                    encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><item><title', encoding="utf-8"
+    )
     with pytest.raises(FetchError) as excinfo:
         read_reports([path])
     assert excinfo.value.code == "E027"
     assert str(excinfo.value).startswith(f"[E027] {path}: not a readable feed (")
-    web.add("https://news.example/feed", b"this is not xml at all",
-            content_type="application/rss+xml")
+    web.add(
+        "https://news.example/feed", b"this is not xml at all", content_type="application/rss+xml"
+    )
     (result,) = iter_reports(["https://news.example/feed"], fetcher=web.fetcher())
     assert result.error is not None
     assert result.error.startswith(
@@ -104,14 +109,15 @@ def test_broken_feed_is_e027(tmp_path: Path, web) -> None:
 
 def test_feed_without_entries_is_e027(tmp_path: Path) -> None:
     path = tmp_path / "empty.atom"
-    path.write_text('<feed xmlns="http://www.w3.org/2005/Atom"><title>Nothing</title></feed>',
-                    encoding="utf-8")
+    path.write_text(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>Nothing</title></feed>', encoding="utf-8"
+    )
     with pytest.raises(FetchError) as excinfo:
         read_reports([path])
     assert str(excinfo.value) == f"[E027] {path}: not a readable feed (it has no entries)"
 
 
-def test_entry_with_nothing_to_read_is_e029(tmp_path: Path) -> None:
+def test_entry_with_nothing_to_read_is_skipped_e029(tmp_path: Path) -> None:
     path = tmp_path / "bare.rss"
     path.write_text(
         '<rss version="2.0"><channel><title>T</title><item><title>Only a title</title>'
@@ -119,13 +125,77 @@ def test_entry_with_nothing_to_read_is_e029(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     (result,) = iter_reports([path])
-    assert result.error == "[E029] urn:x:1: the feed entry has no text and no link to fetch"
+    assert result.article is None and result.error is None
+    assert result.skipped == (
+        "[E029] the feed entry has no link to fetch and 0 words of text, too few for an article "
+        "(at least 25)"
+    )
+    with pytest.raises(InputError) as excinfo:
+        read_reports([path])
+    assert excinfo.value.code == "E009"  # a feed of nothing but such entries holds no article
+
+
+def item(title: str, text: str, *, guid: str, link: str = "") -> str:
+    link_element = f"<link>{link}</link>" if link else ""
+    return (
+        f"<item><title>{title}</title>{link_element}<guid>{guid}</guid>"
+        f"<description>{text}</description></item>"
+    )
+
+
+def test_entries_with_too_little_text_are_skipped_not_stored(tmp_path: Path) -> None:
+    long_enough = "Rescue teams reached the villages cut off by the floods on Monday. " * 3
+    path = tmp_path / "teasers.rss"
+    path.write_text(
+        '<rss version="2.0"><channel><title>Teasers</title>'
+        + item("Storm hits", "", guid="urn:x:title-only")
+        + item("Storm hits", "A storm hit the coast overnight.", guid="urn:x:one-line")
+        + item("Floods", long_enough, guid="urn:x:enough")
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    title_only, one_line, enough = iter_reports([path])
+    assert title_only.skipped is not None and title_only.skipped.startswith(
+        "[E029] the feed entry has no link to fetch and 0 words of text"
+    )
+    assert one_line.skipped is not None and one_line.skipped.startswith(
+        "[E029] the feed entry has no link to fetch and 6 words of text"
+    )
+    assert enough.article is not None and enough.article.text == long_enough.strip()
+    assert [a.text for a in read_reports([path])] == [long_enough.strip()]
+
+
+def test_short_entry_with_a_link_is_still_fetched(tmp_path: Path, web, article_html: bytes) -> None:
+    web.add(MEETING, article_html)
+    path = tmp_path / "linked.rss"
+    path.write_text(
+        '<rss version="2.0"><channel><title>T</title>'
+        + item("Meeting", "A one-line teaser.", guid="urn:x:2", link=MEETING)
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    (article,) = read_reports([path], fetcher=web.fetcher())
+    assert "Colombian President Gustavo Petro met" in article.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_utf16_feed_is_read(tmp_path: Path, fixtures: Path, web, encoding: str) -> None:
+    web.add(MEETING, b"gone", status=410)
+    text = (fixtures / "feed.rss").read_text(encoding="utf-8")
+    path = tmp_path / "feed.rss"
+    path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode(encoding))
+    storm, meeting = iter_reports([path], fetcher=web.fetcher())
+    assert storm.article is not None
+    assert storm.article.title == "Storm leaves thousands without power on the coast"
+    assert storm.article.text.startswith("A powerful storm swept across the northern coast")
+    assert meeting.error is not None and meeting.error.startswith("[E023]")
 
 
 def test_xml_that_is_not_a_feed_is_e011(tmp_path: Path) -> None:
     path = tmp_path / "sitemap.xml"
-    path.write_text('<?xml version="1.0"?><urlset><url><loc>https://x/</loc></url></urlset>',
-                    encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0"?><urlset><url><loc>https://x/</loc></url></urlset>', encoding="utf-8"
+    )
     (result,) = iter_reports([path])
     assert result.error == (
         f"[E011] {path}: unknown format 'xml' (expected one of: an RSS or Atom feed, or HTML)"

@@ -120,3 +120,42 @@ def test_detect_trusts_specific_extensions() -> None:
     assert detect(Path("feed.xml"), b"<rss version='2.0'>") == "feed"
     assert detect(Path("sitemap.xml"), b"<urlset>") == "unknown"
     assert detect(Path("noext"), b"<feed xmlns='http://www.w3.org/2005/Atom'>") == "feed"
+
+
+def test_symlinks_out_of_the_folder_are_skipped(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash", encoding="utf-8")
+    root = tmp_path / "uploads"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("Report A says the storm hit on Monday.", encoding="utf-8")
+    (root / "passwd.txt").symlink_to("/etc/passwd")
+    (root / "sub" / "secret.txt").symlink_to(secret)
+    (root / "sub" / "relative.txt").symlink_to("../../secret.txt")
+    (root / "sub" / "same.txt").symlink_to("../a.txt")  # inside the folder: read
+    (root / "sub" / "loop.txt").symlink_to("loop.txt")
+    results = list(iter_reports([root]))
+    skipped = sorted(
+        (Path(r.origin).relative_to(root).as_posix(), r.skipped) for r in results if r.skipped
+    )
+    reason = "a symbolic link to a file outside the folder"
+    assert skipped == [
+        ("passwd.txt", reason),
+        ("sub/loop.txt", reason),
+        ("sub/relative.txt", reason),
+        ("sub/secret.txt", reason),
+    ]
+    assert [(Path(r.origin).name, r.article.id) for r in results if r.article] == [
+        ("a.txt", "a.txt"),
+        ("same.txt", "same.txt"),
+    ]
+    assert not any("root:" in a.text for a in read_reports([root]))
+
+
+def test_a_folder_given_through_a_symlink_is_read(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.txt").write_text("Report A says the storm hit on Monday.", encoding="utf-8")
+    (real / "b.txt").symlink_to(real / "a.txt")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    assert [a.id for a in read_reports([link])] == ["a.txt", "b.txt"]

@@ -32,8 +32,13 @@ def test_news_article_fixture(fixtures: Path) -> None:
     assert '"We spoke frankly and we agreed to keep talking," Petro told reporters' in article.text
     assert "More than 30 people were killed" in article.text
     # ... and the page furniture is not.
-    for boilerplate in ("We use cookies", "All rights reserved", "Privacy policy",
-                        "Venezuela oil exports rise", "font-family"):
+    for boilerplate in (
+        "We use cookies",
+        "All rights reserved",
+        "Privacy policy",
+        "Venezuela oil exports rise",
+        "font-family",
+    ):
         assert boilerplate not in article.text
     # The headline line is skipped by body_start.
     assert article.text[: article.body_start] == article.title + "\n"
@@ -43,8 +48,10 @@ def test_news_article_fixture(fixtures: Path) -> None:
 def test_malformed_html_still_gives_its_text(tmp_path: Path) -> None:
     path = tmp_path / "broken.html"
     path.write_text(
-        "<html><head><title>Floods</title><body><div><p>" + PARAGRAPH
-        + "<p>Another paragraph <b>bold never closed. " + PARAGRAPH
+        "<html><head><title>Floods</title><body><div><p>"
+        + PARAGRAPH
+        + "<p>Another paragraph <b>bold never closed. "
+        + PARAGRAPH
         + "</div></span></td></html>",
         encoding="utf-8",
     )
@@ -81,6 +88,20 @@ def test_empty_html_is_e001_and_binary_html_is_e002(tmp_path: Path) -> None:
     assert excinfo.value.code == "E002"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_utf16_html_is_read(tmp_path: Path, encoding: str) -> None:
+    page = (
+        '<html lang="en"><head><meta charset="utf-16"><title>Floods</title></head><body>'
+        f"<article><h1>Floods</h1><p>{PARAGRAPH * 3}</p><p>Le café a fermé.</p></article>"
+        "</body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode(encoding))
+    (article,) = read_reports([path])
+    assert "Rescue teams worked through the night" in article.text
+    assert "Le café a fermé." in article.text
+
+
 def test_source_falls_back_to_canonical_host() -> None:
     html = (
         "<html><head><link rel='canonical' href='https://www.coastal-courier.example/floods'>"
@@ -104,8 +125,10 @@ def test_declared_charset_is_honoured_for_non_utf8_pages(tmp_path: Path) -> None
     path = tmp_path / "latin1.html"
     body = "Le café de la gare a fermé ses portes après cinquante ans d'activité. " * 4
     path.write_bytes(
-        (f"<html lang='fr'><head><meta charset='iso-8859-1'><title>Café</title></head>"
-         f"<body><article><p>{body}</p></article></body></html>").encode("latin-1")
+        (
+            f"<html lang='fr'><head><meta charset='iso-8859-1'><title>Café</title></head>"
+            f"<body><article><p>{body}</p></article></body></html>"
+        ).encode("latin-1")
     )
     (article,) = read_reports([path])
     assert "Le café de la gare a fermé ses portes après cinquante ans" in article.text

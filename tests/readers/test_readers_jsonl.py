@@ -22,7 +22,9 @@ def test_jsonl_fixture(fixtures: Path) -> None:
     assert articles[1].text == "  Storm knocks out power to 38,000 homes, utility says.\n"
     first = articles[0]
     assert (first.source, first.title, first.url) == (
-        "The Daily Ledger", "Storm hits the coast", "https://www.dailyledger.example/storm"
+        "The Daily Ledger",
+        "Storm hits the coast",
+        "https://www.dailyledger.example/storm",
     )
     assert (first.published, first.published_from) == ("2026-02-04", "jsonl")
     assert first.format == "jsonl"
@@ -61,6 +63,28 @@ def test_bad_line_fails_alone_in_iter_reports(tmp_path: Path) -> None:
         f'[E006] {path}, line 5: the field "text" is empty',
         f'[E006] {path}, line 6: the field "text" must be a string, not int',
     ]
+
+
+def test_json_messages_say_at_once(tmp_path: Path) -> None:
+    path = write_lines(tmp_path / "cut.jsonl", '{"text": "cut sho', '{"text": "a\tb"}')
+    errors = [r.error for r in iter_reports([path])]
+    assert errors == [
+        f"[E006] {path}, line 1: not valid JSON (Unterminated string starting at column 10)",
+        f"[E006] {path}, line 2: not valid JSON (Invalid control character at column 12)",
+    ]
+    assert not any("at at" in (error or "") for error in errors)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])
+def test_utf16_jsonl_is_e016(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "utf16.jsonl"
+    path.write_bytes('{"text": "A storm hit the coast."}\n'.encode(encoding))
+    with pytest.raises(InputError) as excinfo:
+        read_reports([path])
+    assert str(excinfo.value) == (
+        f"[E016] {path}: the file is UTF-16, and JSON Lines files are read as UTF-8 only; "
+        "convert it to UTF-8 first"
+    )
 
 
 def test_bad_line_stops_read_reports_with_its_line_number(tmp_path: Path) -> None:
@@ -103,7 +127,8 @@ def test_a_line_over_max_bytes_fails_alone_in_iter_reports(tmp_path: Path) -> No
     path = tmp_path / "mixed.jsonl"
     path.write_bytes(
         b'{"id": "a", "text": "First report."}\n'
-        + json.dumps({"id": "big", "text": long_text}).encode() + b"\r\n"
+        + json.dumps({"id": "big", "text": long_text}).encode()
+        + b"\r\n"
         + b'{"id": "c", "text": "Third report."}\n'
         + json.dumps({"id": "tail", "text": long_text}).encode()  # last line, no newline
     )

@@ -110,7 +110,8 @@ def test_binary_file_is_e002(tmp_path: Path) -> None:
     with pytest.raises(InputError) as excinfo:
         read_reports([path])
     assert error_of(excinfo) == (
-        "E002", f"[E002] {path}: this looks like a binary file, not text, HTML or JSONL"
+        "E002",
+        f"[E002] {path}: this looks like a binary file, not text, HTML or JSONL",
     )
 
 
@@ -141,12 +142,44 @@ def test_e003_position_counts_the_bom(tmp_path: Path) -> None:
     assert excinfo.value.fields["position"] == 5
 
 
-def test_utf16_file_is_e003_not_binary(tmp_path: Path) -> None:
+UTF16_TEXT = "Storm on the coast\n\nA storm hit the coast overnight, cutting power to 40,000 homes."
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_or_without_bom_is_decoded(tmp_path: Path, encoding: str) -> None:
     path = tmp_path / "utf16.txt"
-    path.write_text("A storm hit the coast.", encoding="utf-16")
+    path.write_bytes(UTF16_TEXT.encode(encoding))  # "utf-16" writes a byte order mark
+    (article,) = read_reports([path])
+    assert article.text == UTF16_TEXT  # the byte order mark, if any, is not text
+    assert article.title == "Storm on the coast"
+
+
+def test_utf16_without_bom_and_without_extension_is_text(tmp_path: Path) -> None:
+    path = tmp_path / "report"
+    path.write_bytes(UTF16_TEXT.encode("utf-16-be"))
+    (article,) = read_reports([path])
+    assert article.text == UTF16_TEXT
+
+
+def test_broken_utf16_is_e017(tmp_path: Path) -> None:
+    path = tmp_path / "broken.txt"
+    good = ("A storm hit. " * 20).encode("utf-16-le")
+    path.write_bytes(good + b"\x00\xd8" + "ok".encode("utf-16-le"))  # a lone high surrogate
     with pytest.raises(InputError) as excinfo:
         read_reports([path])
-    assert excinfo.value.code == "E003"
+    assert str(excinfo.value) == (
+        f"[E017] {path}: the file looks like UTF-16 but is not valid UTF-16 (byte {len(good)}); "
+        "convert it to UTF-8 first"
+    )
+
+
+def test_utf32_is_e003_and_nul_heavy_binary_stays_e002(tmp_path: Path) -> None:
+    utf32 = tmp_path / "utf32.txt"
+    utf32.write_text("A storm hit the coast.", encoding="utf-32")
+    binary = tmp_path / "table.txt"
+    binary.write_bytes(b"\x01\x00\x02\x00\x03\x00\x04\x00" * 100)  # NUL every other byte
+    codes = [r.exception.code for r in iter_reports([utf32, binary]) if r.exception]
+    assert codes == ["E003", "E002"]
 
 
 def test_file_over_max_bytes_is_e004(tmp_path: Path) -> None:
@@ -216,7 +249,9 @@ def test_read_reports_is_all_or_nothing(tmp_path: Path) -> None:
     assert excinfo.value.code == "E001"
     results = list(iter_reports([good, bad, tmp_path / "never-read.txt"]))
     assert [(r.ok, r.error and r.error[:6]) for r in results] == [
-        (True, None), (False, "[E001]"), (False, "[E007]")
+        (True, None),
+        (False, "[E001]"),
+        (False, "[E007]"),
     ]
 
 

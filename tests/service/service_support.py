@@ -146,6 +146,16 @@ def make_client(app: Any, where: tuple[str, int] = LOOPBACK, host: str = "127.0.
 
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+#: What a browser sends with a form or a script's request from a page of the site itself.
+SAME_ORIGIN = {"Origin": "http://127.0.0.1:8000"}
+_CSRF = re.compile(r'<input type="hidden" name="csrf_token" value="([0-9a-f]+)">')
+
+
+def csrf_token(client: Any, path: str = "/compare") -> str:
+    """The CSRF token a page of the site puts in its forms (the client keeps the cookie)."""
+    found = _CSRF.search(client.get(path).text)
+    assert found, f"no CSRF token on {path}"
+    return found.group(1)
 
 
 def article_json(k: int, text: str, **fields: Any) -> dict[str, Any]:

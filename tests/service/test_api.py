@@ -19,6 +19,7 @@ from service_support import (
     TOPICS,
     SentenceReconciler,
     article_json,
+    csrf_token,
     make_app,
     make_client,
     wait_for_job,
@@ -243,7 +244,8 @@ def test_compare_errors(corpus: Any, reconciler: Any) -> None:
         twins = client.post("/api/compare", json={"reports": [{"id": "x", "text": FLOOD},
                                                               {"id": "x", "text": FLOOD_B}]})
         assert twins.status_code == 422 and error_of(twins)["code"] == "E010"
-        blank_form = client.post("/api/compare", data={"text": ["", "  "]})
+        blank_form = client.post("/api/compare", data={"text": ["", "  "]}, headers=AUTH,
+                                 files=[("file", ("", b"", "text/plain"))])  # multipart
         assert blank_form.status_code == 422 and error_of(blank_form)["code"] == "E040"
 
 
@@ -253,7 +255,7 @@ def test_compare_uploads_and_pasted_text(client: Any) -> None:
             + b"</p></article></body></html>")
     jsonl = json.dumps({"id": "wire-1", "source": "Wire", "text": FLOOD}).encode() + b"\n"
     response = client.post(
-        "/api/compare",
+        "/api/compare", headers=AUTH,  # a form upload needs the token (or the page's CSRF)
         data={"text": [FLOOD], "source": ["Pasted Daily"], "title": ["Floods"]},
         files=[("file", ("a report.txt", io.BytesIO(FLOOD.encode()), "text/plain")),
                ("file", ("b.html", io.BytesIO(html), "text/html")),
@@ -269,7 +271,7 @@ def test_compare_uploads_and_pasted_text(client: Any) -> None:
 
 def test_uploads_never_fetch_addresses(client: Any) -> None:
     feeds = b"https://example.org/feed.xml\nhttps://example.org/other\n"
-    response = client.post("/api/compare", files=[
+    response = client.post("/api/compare", headers=AUTH, files=[
         ("file", ("feeds.txt", io.BytesIO(feeds), "text/plain"))])
     assert response.status_code == 400
     error = error_of(response)
@@ -277,7 +279,7 @@ def test_uploads_never_fetch_addresses(client: Any) -> None:
 
 
 def test_bad_upload_names_the_file_not_the_temp_folder(client: Any) -> None:
-    response = client.post("/api/compare", files=[
+    response = client.post("/api/compare", headers=AUTH, files=[
         ("file", ("empty.txt", io.BytesIO(b""), "text/plain"))])
     assert response.status_code == 400
     error = error_of(response)
@@ -373,7 +375,7 @@ def test_body_limit(corpus: Any, reconciler: Any) -> None:
         streamed = client.post("/api/compare", content=chunks(),
                                headers={"content-type": "application/json"})
         assert streamed.status_code == 413 and error_of(streamed)["code"] == "E090"
-        upload = client.post("/api/compare", files=[
+        upload = client.post("/api/compare", headers=AUTH, files=[
             ("file", ("big.txt", io.BytesIO(b"x" * 5000), "text/plain"))])
         assert upload.status_code == 413
         small = client.post("/api/compare", json={"reports": [{"text": FLOOD}]})
@@ -401,16 +403,17 @@ def test_reads_are_open_on_loopback_only(app: Any, client: Any, remote: Any) -> 
 def test_login_cookie_lets_a_remote_browser_read(remote: Any) -> None:
     page = remote.get("/")
     assert page.status_code == 401 and 'action="/login"' in page.text
-    wrong = remote.post("/login", data={"token": "nope", "next": "/"})
+    csrf = csrf_token(remote, "/")  # the sign-in form carries its CSRF token
+    wrong = remote.post("/login", data={"token": "nope", "next": "/", "csrf_token": csrf})
     assert wrong.status_code == 401
-    ok = remote.post("/login", data={"token": TOKEN, "next": "//evil.example"},
-                     follow_redirects=False)
+    ok = remote.post("/login", data={"token": TOKEN, "next": "//evil.example",
+                                     "csrf_token": csrf}, follow_redirects=False)
     assert ok.status_code == 303 and ok.headers["location"] == "/"
     cookie = ok.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
     assert remote.get("/").status_code == 200
     assert remote.get("/api/stories").status_code == 200
-    out = remote.post("/logout", follow_redirects=False)
+    out = remote.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert out.status_code == 303
     remote.cookies.clear()
     assert remote.get("/api/stories").status_code == 401

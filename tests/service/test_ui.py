@@ -13,9 +13,11 @@ from service_support import (
     AUTH,
     FLOOD,
     FLOOD_B,
+    SAME_ORIGIN,
     TOPICS,
     SentenceReconciler,
     article_json,
+    csrf_token,
     make_app,
     make_client,
     wait_for_job,
@@ -190,7 +192,8 @@ def test_compare_page_without_javascript(client: Any, corpus: Any) -> None:
     assert 'enctype="multipart/form-data"' in form.text and 'name="text"' in form.text
     posted = client.post("/compare", data={
         "story_title": "Floods", "text": [FLOOD, FLOOD_B, ""],
-        "source": ["Reuters", "AP", ""], "title": ["", "", ""]}, follow_redirects=False)
+        "source": ["Reuters", "AP", ""], "title": ["", "", ""],
+        "csrf_token": csrf_token(client)}, follow_redirects=False)
     assert posted.status_code == 303
     target = posted.headers["location"]
     assert target.startswith("/compare/")
@@ -204,7 +207,7 @@ def test_compare_page_without_javascript(client: Any, corpus: Any) -> None:
 
 
 def test_compare_page_errors_are_shown_on_the_form(client: Any) -> None:
-    response = client.post("/compare", data={"text": ["", ""]})
+    response = client.post("/compare", data={"text": ["", ""], "csrf_token": csrf_token(client)})
     assert response.status_code == 422
     assert "E040" in response.text and 'id="compare-form"' in response.text
     unknown = client.get("/compare/nope")
@@ -212,8 +215,13 @@ def test_compare_page_errors_are_shown_on_the_form(client: Any) -> None:
 
 
 def test_compare_through_the_job_api_as_the_page_script_does(client: Any) -> None:
+    """site.js posts the form (multipart, as FormData does) with the page's CSRF token as the
+    X-CSRF-Token header: a header that needs a preflight from another site."""
+    token = csrf_token(client)
     started = client.post("/api/jobs/compare", data={"text": [FLOOD, FLOOD_B],
-                                                     "source": ["A", "B"], "title": ["", ""]})
+                                                     "source": ["A", "B"], "title": ["", ""]},
+                          files=[("file", ("", b"", "text/plain"))],
+                          headers={**SAME_ORIGIN, "X-CSRF-Token": token})
     assert started.status_code == 202
     job = started.json()
     done = wait_for_job(client, job["id"])
@@ -237,11 +245,12 @@ def test_static_assets(client: Any) -> None:
 def test_pages_work_for_a_remote_browser_with_the_token(app: Any) -> None:
     with make_client(app, ("198.51.100.7", 4000), host="news.example.org") as remote:
         assert remote.get("/compare").status_code == 401
-        remote.post("/login", data={"token": "wrong"})
+        csrf = csrf_token(remote, "/login")
+        remote.post("/login", data={"token": "wrong", "csrf_token": csrf})
         assert remote.get("/compare").status_code == 401
         from service_support import TOKEN
 
-        remote.post("/login", data={"token": TOKEN, "next": "/compare"})
+        remote.post("/login", data={"token": TOKEN, "next": "/compare", "csrf_token": csrf})
         assert remote.get("/compare").status_code == 200
 
 

@@ -34,6 +34,15 @@ ARTICLE_COLUMNS = (
 )
 
 
+#: Schema 2 fills ``regroup_pending`` from what schema 1 knew: the originals stored after the
+#: ``seq`` up to which the ``grouping`` state says the stories were regrouped (all without it).
+FILL_REGROUP_PENDING = (
+    "INSERT INTO regroup_pending (article_id) SELECT a.id FROM articles a "
+    "WHERE a.duplicate_of IS NULL AND a.seq > "
+    "COALESCE((SELECT s.seq FROM state s WHERE s.key = 'grouping'), 0)"
+)
+
+
 class Cursor(Protocol):
     def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
     def fetchone(self) -> Any: ...
@@ -167,6 +176,9 @@ class SQLStore(Store):
                         "VALUES (?, ?, ?)",
                         [a.id, item.story_id, now],
                     )
+                    # Its online story is provisional until a regrouping settles it; the
+                    # record commits with the article, so no crash can lose the work.
+                    run.execute("INSERT INTO regroup_pending (article_id) VALUES (?)", [a.id])
                     touched.add(item.story_id)
                 # A near-duplicate changes neither its story's size, outlets and title nor what
                 # gets reconciled, so its story is not touched and its cached comparison stays.
@@ -174,7 +186,10 @@ class SQLStore(Store):
             self._refresh_stories(run, touched, now)
         return touched
 
-    def assign_stories(self, assignments: Mapping[str, str]) -> set[str]:
+    def assign_stories(
+        self, assignments: Mapping[str, str], *, settled: Iterable[str] = (),
+        unsettle_all: bool = False, state: Mapping[str, tuple[bytes, int]] | None = None,
+    ) -> set[str]:
         touched: set[str] = set()
         with self._tx(write=True) as run:
             now = self._now()
@@ -192,7 +207,28 @@ class SQLStore(Store):
                 )
                 touched.update((story_id, current[article_id]))
             self._refresh_stories(run, touched, now)
+            for part in chunks(list(dict.fromkeys(settled))):
+                run.execute(
+                    f"DELETE FROM regroup_pending WHERE article_id IN ({marks(len(part))})",
+                    list(part),
+                )
+            if unsettle_all:
+                run.execute(
+                    "INSERT INTO regroup_pending (article_id) SELECT article_id "
+                    "FROM story_articles WHERE 1 = 1 ON CONFLICT (article_id) DO NOTHING"
+                )
+            for key, (value, seq) in (state or {}).items():
+                self._put_state(run, key, value, seq, now)
         return touched
+
+    def pending_regroup(self, limit: int | None = None) -> list[str]:
+        with self._tx(write=False) as run:
+            rows = run.execute(
+                "SELECT p.article_id FROM regroup_pending p "
+                "JOIN articles a ON a.id = p.article_id ORDER BY a.seq LIMIT ?",
+                [NO_LIMIT if limit is None else max(0, limit)],
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def record_failures(self, failures: Sequence[IngestFailure]) -> None:
         if failures:
@@ -283,12 +319,15 @@ class SQLStore(Store):
 
     def put_state(self, key: str, value: bytes, seq: int) -> None:
         with self._tx(write=True) as run:
-            run.execute(
-                "INSERT INTO state (key, value, seq, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value, seq = excluded.seq, "
-                "updated_at = excluded.updated_at",
-                [key, value, seq, self._now()],
-            )
+            self._put_state(run, key, value, seq, self._now())
+
+    def _put_state(self, run: SQLRunner, key: str, value: bytes, seq: int, now: Any) -> None:
+        run.execute(
+            "INSERT INTO state (key, value, seq, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, seq = excluded.seq, "
+            "updated_at = excluded.updated_at",
+            [key, value, seq, now],
+        )
 
     # -- reading -------------------------------------------------------------------------------
     def count_articles(self, *, include_duplicates: bool = True) -> int:
@@ -477,6 +516,10 @@ class SQLStore(Store):
             "memberships of missing stories": (
                 "SELECT m.article_id FROM story_articles m LEFT JOIN stories s "
                 "ON s.id = m.story_id WHERE s.id IS NULL"
+            ),
+            "near-duplicates waiting to be regrouped": (
+                "SELECT a.id FROM regroup_pending p JOIN articles a ON a.id = p.article_id "
+                "WHERE a.duplicate_of IS NOT NULL"
             ),
             "stories whose size is wrong": (
                 "SELECT s.id FROM stories s WHERE s.size <> "

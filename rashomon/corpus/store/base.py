@@ -13,14 +13,18 @@ Model of the data:
   membership row of its own: it is listed in its original's story, but does not count towards the
   story's size and is kept out of reconciliation;
 * a story's title, size, outlets and newest date are kept up to date in the same transaction that
-  changes its members, so listing stories never has to aggregate the whole corpus.
+  changes its members, so listing stories never has to aggregate the whole corpus;
+* every original is also recorded as **waiting to be regrouped** (``regroup_pending``) in the
+  transaction that stores it, and the record goes in the transaction that commits its
+  regrouping: an ingest killed (or run with ``--no-recluster``) between the two leaves the work
+  in the store for the next writer, instead of in a process that is gone.
 """
 
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -28,7 +32,8 @@ from typing import Any, ClassVar
 from rashomon.model import Article
 
 #: The schema version this code writes and reads; older stores are migrated on open.
-SCHEMA_VERSION = 1
+#: 2: ``regroup_pending`` (the originals not regrouped yet).
+SCHEMA_VERSION = 2
 
 
 @dataclass(slots=True)
@@ -167,15 +172,32 @@ class Store(ABC):
         """Store articles with their features, memberships and failures in ONE transaction.
 
         Either all of it is committed or none of it is: an ingest killed half-way leaves whole
-        batches only. Returns the ids of the stories whose members changed.
+        batches only. Each original is recorded as waiting to be regrouped (see
+        :meth:`pending_regroup`) in the same transaction. Returns the ids of the stories whose
+        members changed.
         """
 
     @abstractmethod
-    def assign_stories(self, assignments: Mapping[str, str]) -> set[str]:
+    def assign_stories(
+        self, assignments: Mapping[str, str], *, settled: Iterable[str] = (),
+        unsettle_all: bool = False, state: Mapping[str, tuple[bytes, int]] | None = None,
+    ) -> set[str]:
         """Move originals to stories (``article id -> story id``) in one transaction.
 
         Used after reclustering. Near-duplicates follow their originals; stories left empty are
-        deleted. Returns the ids of the stories whose members changed.
+        deleted. In the same transaction, ``settled`` articles stop waiting to be regrouped,
+        ``unsettle_all`` makes every original wait again (the grouping was put back to the
+        online one), and ``state`` blobs are saved (:meth:`put_state`): a regrouping is
+        committed whole, with the snapshot and token that describe it, or not at all. Returns
+        the ids of the stories whose members changed.
+        """
+
+    @abstractmethod
+    def pending_regroup(self, limit: int | None = None) -> list[str]:
+        """The originals stored but not regrouped yet, in ingest order (at most ``limit``).
+
+        Written with the articles (:meth:`write_batch`), cleared only with the regrouping that
+        settles them (:meth:`assign_stories`), so the work survives any crash in between.
         """
 
     @abstractmethod

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from rashomon.corpus.store._sql import SQLRunner, SQLStore
+from rashomon.corpus.store._sql import FILL_REGROUP_PENDING, SQLRunner, SQLStore
 from rashomon.errors import ConfigurationError, StorageError
 
 # Full-text configuration: English stemming, like the SQLite store's porter tokenizer.
@@ -94,6 +94,13 @@ _MIGRATIONS: dict[int, list[str]] = {
             seq BIGINT NOT NULL DEFAULT 0,
             updated_at TIMESTAMPTZ NOT NULL
         )""",
+    ],
+    2: [
+        """CREATE TABLE regroup_pending (
+            article_id TEXT PRIMARY KEY
+                REFERENCES articles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+        )""",
+        FILL_REGROUP_PENDING,
     ],
 }
 

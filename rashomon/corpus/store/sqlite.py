@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from rashomon.corpus.store._sql import SQLRunner, SQLStore
+from rashomon.corpus.store._sql import FILL_REGROUP_PENDING, SQLRunner, SQLStore
 from rashomon.errors import StorageError
 
 BUSY_TIMEOUT_MS = 30_000
@@ -101,6 +101,13 @@ _MIGRATIONS: dict[int, list[str]] = {
         "INSERT INTO articles_fts (articles_fts, rowid, title, text) "
         "VALUES ('delete', old.seq, old.title, old.text); "
         "INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text); END",
+    ],
+    2: [
+        """CREATE TABLE regroup_pending (
+            article_id TEXT PRIMARY KEY
+                REFERENCES articles (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+        )""",
+        FILL_REGROUP_PENDING,
     ],
 }
 

@@ -89,9 +89,12 @@
     go.disabled = true;
     progress.hidden = false;
     show(progress, { progress: 0, stage: "sending the reports" });
+    /* The API takes a form upload only with a header a page on another site could not send
+       without a (refused) preflight: the page's CSRF token, which the server also checks. */
+    var csrf = form.querySelector('input[name="csrf_token"]');
     fetch(form.getAttribute("data-api"), {
       method: "POST", body: new FormData(form), credentials: "same-origin",
-      headers: { Accept: "application/json" }
+      headers: { Accept: "application/json", "X-CSRF-Token": csrf ? csrf.value : "" }
     })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (res) {
