@@ -48,3 +48,27 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"the shared data folder is missing ({SHARED_DATA})")
     return SHARED_DATA
+
+
+def make_tiny_cross_encoder(folder: Path, text: str) -> None:
+    """A randomly initialised, very small BERT sequence classifier saved as a local folder, its
+    vocabulary the words of ``text`` (labels in an order of its own, to test the mapping)."""
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(
+        text.lower().replace(".", " .").replace(",", " ,").split()))]  # fmt: skip
+    (folder / "vocab.txt").write_text("\n".join(words) + "\n")
+    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1,
+                        num_attention_heads=2, intermediate_size=32, num_labels=3,
+                        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
+                        label2id={"contradiction": 0, "entailment": 1, "neutral": 2})  # fmt: skip
+    model = BertForSequenceClassification(config)
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+
+
+@pytest.fixture
+def tiny_cross_encoder():
+    """``make(folder, text)``: a tiny cross-encoder folder (see :func:`make_tiny_cross_encoder`)."""
+    return make_tiny_cross_encoder

@@ -50,25 +50,25 @@ def is_clause(doc: Any) -> bool:
     return any(t.dep_ in SUBJECT_DEPS and t.head.pos_ in ("VERB", "AUX") for t in doc)
 
 
-def _names(text: str, skip_first: bool) -> Counter[str]:
-    words = _NAME.findall(text)
-    if skip_first and words and text.lstrip("“\"'‘(").startswith(words[0]):
-        words = words[1:]
-    return Counter(w.removesuffix("’s").removesuffix("'s") for w in words)
+def _bare(word: str) -> str:
+    return word.removesuffix("’s").removesuffix("'s")
 
 
 def rewrites(fact: StoryFact, articles: dict[str, Article]) -> list[str]:
-    """Names the statement holds more often than the words it rests on, outside brackets."""
+    """Names (capitalised words) the statement holds more often than the words it rests on,
+    outside brackets; the source is counted without regard to case (a sentence's first word)."""
     doc_id = fact.wording or (fact.documents[0] if fact.documents else "")
     article = articles.get(doc_id)
     if article is None:
         return []
-    said = _names(_SHOWN.sub("", fact.statement), skip_first=True)
+    said = Counter(_bare(w) for w in _NAME.findall(_SHOWN.sub("", fact.statement)))
     spans = [s for s in (*fact.evidence, *fact.context) if s.document == doc_id]
     source = " ".join(article.text[s.start : s.end] for s in sorted(spans, key=lambda s: s.start))
-    # A name that opens the source sentence is capitalised there too; count both spellings.
-    found = _names(source, skip_first=False)
-    return [name for name, n in said.items() if n > found.get(name, 0)]
+    found = Counter(_bare(w).lower() for w in _WORDS.findall(source))
+    return [name for name, n in said.items() if n > found.get(name.lower(), 0)]
+
+
+_WORDS = re.compile(r"[\w’'.-]*\w")
 
 
 def check(story: str, comparison: Comparison, nlp: Any) -> list[StatementCheck]:

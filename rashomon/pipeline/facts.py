@@ -95,6 +95,26 @@ def _conditional(tok: Token) -> bool:
     ) or (tok.dep_ == "advcl" and tok.doc[max(tok.left_edge.i - 1, 0)].lower_ in ("if", "unless"))
 
 
+# Subordinators after which a clause is not asserted: "before anyone could stop him", "so that
+# talks resume", "as if it were over", "than expected", "until a deal is reached".
+_NON_FACTIVE = frozenset({"before", "until", "till", "lest", "than", "though", "so"})
+_TEMPORAL = frozenset({"when", "whenever", "once", "after", "as", "while"})
+_FUTURE = frozenset({"will", "would", "shall", "could", "might", "may", "can", "should"})
+
+
+def _asserted(tok: Token) -> bool:
+    """Whether an adverbial clause states something as fact ("after the talks ended", "because
+    the deal failed"), unlike "before anyone could stop him", "so that talks resume", "as if it
+    were over", or a future "when talks resume, ..." (a condition in all but name)."""
+    words = {c.lower_ for c in tok.children if c.dep_ in ("mark", "advmod")}
+    if words & _NON_FACTIVE or _conditional(tok):
+        return False
+    if words & _TEMPORAL and tok.tag_ in ("VBZ", "VBP", "VB"):
+        governor = tok.head
+        return not any(c.lower_ in _FUTURE for c in governor.children if c.dep_ == "aux")
+    return True
+
+
 def framed(tok: Token) -> bool:
     """Whether a clause sits inside someone's claim or belief, or inside a condition: on its own
     it would read as the report's assertion, so it must stay with what frames it.
@@ -110,21 +130,20 @@ def framed(tok: Token) -> bool:
             cur.head.lemma_.lower() in FRAMING_VERBS
         ):
             return True
-        if cur.dep_ == "advcl" and _conditional(cur):
+        if cur.dep_ == "advcl" and not _asserted(cur):
             return True
         cur = cur.head
     return True  # a deep chain: keep it with its frame, to be safe
 
 
-def _about_named(tok: Token) -> bool:
-    """A non-restrictive relative clause about a named thing: "Petro, who took office in 2022,"."""
-    first = tok.left_edge.i
-    if first < 1 or tok.doc[first - 1].text not in (",", "(", "—", "–"):
-        return False
-    noun = tok.head
-    if noun.pos_ == "PROPN" or noun.ent_type_ in _NAMED_ENTS:
-        return True
-    return any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in noun.children)
+def _relative_adverb(head: Token) -> Token | None:
+    """ "wherein", "where", "when" opening a relative clause that has its own subject ("exchanges
+    wherein Petro condemned US operations"): the clause is whole without its antecedent."""
+    has_subject = any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+    for c in head.children:
+        if c.i < head.i and c.dep_ == "advmod" and c.tag_ == "WRB" and has_subject:
+            return c
+    return None
 
 
 def _is_clause_head(tok: Token, sent: SpacySpan) -> bool:
@@ -139,9 +158,14 @@ def _is_clause_head(tok: Token, sent: SpacySpan) -> bool:
         return False
     dep = tok.dep_
     if dep == "advcl":
-        return not _conditional(tok)
+        return _asserted(tok)
     if dep == "relcl":
-        return True
+        # "Petro, who took office in 2022, ..." asserts something; "the deal that Democrats
+        # backed" only says which deal, and stays with its clause.
+        first = tok.left_edge.i
+        return (first > 0 and tok.doc[first - 1].text in (",", "(", "—", "–", ";")) or (
+            _relative_adverb(tok) is not None
+        )
     if dep == "acl":
         return tok.tag_ in ("VBN", "VBG") and content_count(tok.subtree) >= MIN_SPLIT_CONTENT
     if dep == "conj":
@@ -362,6 +386,8 @@ def _antecedent(head: Token) -> list[int] | None:
 def _context_for(head: Token, doc: Doc, heads: set[int]) -> list[int]:
     """Borrowed words that make a dependent clause readable on its own."""
     dep = head.dep_
+    if dep == "relcl" and _relative_adverb(head) is not None:
+        return []
     if dep == "relcl":
         antecedent = _antecedent(head)
         if antecedent is not None:
@@ -649,7 +675,10 @@ def resolve_pronouns(
     * it is outside quotation marks (a quoted "he" is the speaker's, not the report's);
     * exactly one person is named in its sentence before it or in the sentence before, once
       persons its own clause rules out are set aside (an object "him" is not the clause's
-      subject: "Clinton made him director");
+      subject: "Clinton made him director"), and, for a pronoun before its sentence's main
+      verb, none later in the sentence ("During his hearing, Pompeo said ...");
+    * no pronoun of its gender was left as written earlier in the sentence (someone unnamed
+      is in play);
     * that person's name has at least two words, or was written with a title, so that a
       misrecognised outlet or place ("Politico") is not taken for a person.
 
@@ -678,6 +707,10 @@ def resolve_pronouns(
             bound = _clause_subjects(tok)
             window = [m for m in window if not (set(range(m[0], m[1])) & bound)]
         names = {m[2] for m in window}
+        if tok.i < tok.sent.root.i:
+            # In a fronted phrase a pronoun may point ahead: "During his hearing, Pompeo told
+            # senators ..." is Pompeo's hearing, whoever was named before.
+            names |= {m[2] for m in mentions if m[0] > tok.i and m[0] < tok.sent.end}
         if len(names) != 1:
             unsure.add((sent_no, gender))
             continue
@@ -705,6 +738,21 @@ def claim_text(statement: str) -> str:
 
 
 _SHOWN = re.compile(r"\b[A-Za-z]+ \[([^\[\]]+)\]")
+
+
+def _lead_in(head: Token) -> set[int]:
+    """The words that tie an adverbial clause to its clause: "when", "after", "eight days
+    after", "because"."""
+    out: set[int] = set()
+    for c in head.children:
+        if c.i > head.i:
+            continue
+        if c.dep_ == "mark" or (c.dep_ == "advmod" and c.tag_ == "WRB"):
+            out.add(c.i)
+            out.update(t.i for t in c.subtree if t.dep_ == "npadvmod" or t.head.dep_ == "npadvmod")
+        elif c.dep_ == "npadvmod":
+            out.update(t.i for t in c.subtree)
+    return out
 
 
 def _shown_pronouns(
@@ -764,7 +812,7 @@ def _borrowed_core(draft: Draft, doc: Doc, heads: set[int]) -> list[int]:
     # Climb to the nearest clause that stands alone outside any frame ("marking ..." hangs from
     # "is set to meet"), taking what each step needs to read.
     for _ in range(24):
-        frame = cur.lemma_.lower() in FRAMING_VERBS or (cur.dep_ == "advcl" and _conditional(cur))
+        frame = cur.lemma_.lower() in FRAMING_VERBS or (cur.dep_ == "advcl" and not _asserted(cur))
         if cur.pos_ in ("VERB", "AUX"):
             if frame or not whole:
                 core.update(clause_core(cur))
@@ -830,6 +878,11 @@ def extract_facts(
     facts: list[Fact] = []
     kept: list[Draft] = []
     for draft in drafts:
+        head = doc[draft.head]
+        if (head.dep_ == "advcl" or _relative_adverb(head) is not None) and draft.focus is None:
+            # "after the talks ended" states "the talks ended": the subordinator is the link to
+            # the clause it was part of, not part of the fact.
+            draft.tokens -= _lead_in(head)
         toks = _trim_edges([doc[i] for i in sorted(draft.tokens)])
         if content_count(toks) < MIN_FACT_CONTENT:
             continue

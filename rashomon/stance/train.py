@@ -65,7 +65,7 @@ STANCE_TREES = {"max_iter": 300, "learning_rate": 0.05, "max_leaf_nodes": 31,
                 "min_samples_leaf": 40, "l2_regularization": 1.0}  # fmt: skip
 EMB_C = 1.0
 TXT_C = 10.0
-THRESHOLDS = tuple(np.round(np.arange(0.2, 0.81, 0.05), 2))
+THRESHOLDS = tuple(np.round(np.arange(0.05, 0.81, 0.05), 2))
 WEIGHTS = tuple(np.round(np.exp(np.linspace(np.log(0.5), np.log(4.0), 13)), 3))
 
 

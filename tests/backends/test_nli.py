@@ -171,26 +171,11 @@ def test_cross_encoder_label_order_from_config():
         CrossEncoderJudge.label_order({"id2label": {"0": "LABEL_0", "1": "LABEL_1"}})
 
 
-def _tiny_cross_encoder(folder: Path) -> None:
-    """A randomly initialised, very small BERT sequence classifier saved as a local folder."""
-    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
-
-    words = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *sorted(set(
-        (NAVY + " " + QUAKE + " 41 35 tuesday did not prevent").lower().replace(".", " .")
-        .replace(",", " ,").split()))]  # fmt: skip
-    (folder / "vocab.txt").write_text("\n".join(words) + "\n")
-    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
-    config = BertConfig(vocab_size=len(words), hidden_size=16, num_hidden_layers=1,
-                        num_attention_heads=2, intermediate_size=32, num_labels=3,
-                        id2label={0: "contradiction", 1: "entailment", 2: "neutral"},
-                        label2id={"contradiction": 0, "entailment": 1, "neutral": 2})  # fmt: skip
-    model = BertForSequenceClassification(config)
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
+_VOCAB = NAVY + " " + QUAKE + " 41 35 tuesday did not prevent"
 
 
-def test_cross_encoder_judge_loads_a_local_folder(tmp_path, monkeypatch):
-    _tiny_cross_encoder(tmp_path)
+def test_cross_encoder_judge_loads_a_local_folder(tmp_path, monkeypatch, tiny_cross_encoder):
+    tiny_cross_encoder(tmp_path, _VOCAB)
     judge = CrossEncoderJudge(tmp_path, device="cpu", quantize=False)
     assert isinstance(judge, EntailmentJudge)
     pairs = [(NAVY, NAVY_NUMBER), (QUAKE, QUAKE_NUMBER), (NAVY, NAVY)]
@@ -216,8 +201,8 @@ def test_cross_encoder_judge_loads_a_local_folder(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("damage", ["missing-weights", "truncated-weights", "bad-config"])
-def test_damaged_model_folder_is_one_error_naming_the_file(tmp_path, damage):
-    _tiny_cross_encoder(tmp_path)
+def test_damaged_model_folder_is_one_error_naming_the_file(tmp_path, damage, tiny_cross_encoder):
+    tiny_cross_encoder(tmp_path, _VOCAB)
     weights, config = tmp_path / "model.safetensors", tmp_path / "config.json"
     if damage == "missing-weights":
         weights.unlink()

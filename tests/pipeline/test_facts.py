@@ -109,11 +109,13 @@ def test_an_ambiguous_possessive_keeps_its_pronoun(nlp):
         "Abe praised Trump on Tuesday for his bravery in agreeing to meet the dictator.",
         "Clinton made him his director of defense policy.",
         "Politico reported that many of his supporters believe a Steele run is doubtful.",
+        "Rex Tillerson left. During his confirmation hearing, Mike Pompeo told senators no.",
     ],
 )
 def test_no_pronoun_is_read_as_someone_when_it_is_not_certain(nlp, sentence):
     people = {"Abe": "Shinzo Abe", "Trump": "Donald Trump", "Clinton": "Hillary Clinton",
-              "Politico": "Politico", "Steele": "Michael Steele"}
+              "Politico": "Politico", "Steele": "Michael Steele", "Tillerson": "Rex Tillerson",
+              "Pompeo": "Mike Pompeo"}
     for fact in facts_of(nlp, sentence, people):
         assert fact.resolved == [] and "[" not in fact.statement
 
@@ -187,3 +189,29 @@ def test_alignment_text_drops_linking_words():
         "the seizure of President Maduro"
     )
     assert alignment_text("Petro met Trump") == "Petro met Trump"
+
+
+def test_an_asserted_adverbial_clause_is_a_fact_without_its_link_word(nlp):
+    got = statements(facts_of(nlp, "When the final draft was sent to Mr. Petraeus, Mr. Morell "
+                                   "crossed out five lines."))
+    assert "The final draft was sent to Mr. Petraeus" in got
+    assert not any(s.lower().startswith("when") for s in got)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The guards left the building before anyone could stop them.",
+        "Petro will sign the agreement when the talks resume in March.",
+        "The agreement that 33 Senate Democrats voted to advance passed on Monday.",
+        "The ministers met early so that the talks could resume.",
+    ],
+)
+def test_what_a_clause_does_not_assert_stays_with_it(nlp, sentence):
+    assert len(facts_of(nlp, sentence)) == 1
+
+
+def test_a_relative_clause_with_its_own_subject_stands_alone(nlp):
+    got = statements(facts_of(nlp, "This meeting follows over a month of barbing exchanges "
+                                   "wherein Petro condemned US operations in the Caribbean."))
+    assert "Petro condemned US operations in the Caribbean" in got
