@@ -54,6 +54,7 @@ class Errors:
         "(--fetch-deadline or $RASHOMON_FETCH_DEADLINE)"
     )
     E031 = "${name}: {value!r} is not a number of seconds above 0"
+    E032 = "{url}: not an address that can be fetched (it has control characters in it)"
     # Comparing
     E040 = "nothing to compare: give at least one report"
     E041 = (

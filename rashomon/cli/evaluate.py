@@ -144,18 +144,25 @@ def statements_command(
 
 @evaluate_app.command("nli")
 def nli_command(
-    pairs: str = typer.Argument(..., help="A JSONL file of {\"premise\", \"hypothesis\"} lines."),
+    pairs: str | None = typer.Argument(
+        None, help="A JSONL file of {\"premise\", \"hypothesis\"} lines."
+    ),
     predictions: str | None = typer.Option(
         None, "--predictions", help="Write {\"premise\", \"hypothesis\", \"label\"} lines here."
     ),
+    dev: bool = typer.Option(False, "--dev", help="Instead of PAIRS, the dev split of the shared "
+                             "NLI data that training keeps aside (every source)."),
+    data: str | None = _data_option(),
 ) -> None:
     """Judge entailment / neutral / contradiction for any file of pairs; scores gold labels
     when the lines carry them."""
     from rashomon._files import write_atomically
     from rashomon.backends.nli import default_judge
-    from rashomon.evaluation.nli import format_score, predict, read_pairs, score
+    from rashomon.evaluation.nli import dev_rows, format_score, predict, read_pairs, score
 
-    rows = read_pairs(pairs)
+    if (pairs is None) == (not dev):
+        raise typer.BadParameter("give a PAIRS file or --dev (one of them)")
+    rows = dev_rows(data_dir(data) / "nli") if dev else read_pairs(str(pairs))
     judge = default_judge()
     labels = predict(rows, judge)
     if predictions:
@@ -170,3 +177,26 @@ def nli_command(
     else:
         print(f"{len(labels)} pairs judged" + (f"; predictions in {predictions}" if predictions
                                                  else ""))  # fmt: skip
+
+
+@evaluate_app.command("judge")
+def judge_command(
+    data: str | None = _data_option(),
+    learned: bool = typer.Option(False, "--learned", help="Score the small learned judge "
+                                 "(rashomon/data/judge) instead of the default one."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+) -> None:
+    """Score the entailment judge on the held-out perturbation pairs: real news sentences of
+    ECB+ and MEANTIME stories never trained on, with one thing changed (per kind of change),
+    within one report and across differently worded reports."""
+    from rashomon.backends.embeddings import default_embedder
+    from rashomon.backends.nli import LearnedJudge, default_judge
+    from rashomon.evaluation.train_judge import build_pairs, evaluate, report
+
+    embedder = default_embedder()
+    judge = LearnedJudge(embedder=embedder) if learned else default_judge(embedder)
+    pairs = [p for p in build_pairs(data_dir(data), seed=0, embedder=embedder)
+             if p.split == "heldout"]
+    metrics = evaluate(judge.judge([(p.premise, p.hypothesis) for p in pairs]), pairs)
+    name = getattr(judge, "name", type(judge).__name__)
+    print(json.dumps(metrics, indent=2) if as_json else report(f"{name}, held-out", metrics))

@@ -49,6 +49,15 @@ def read_pairs(path: str | Path) -> list[dict[str, Any]]:
     return rows
 
 
+def dev_rows(nli_dir: Path) -> list[dict[str, Any]]:
+    """The dev split that ``rashomon train nli`` keeps aside, every source, as pair rows."""
+    from rashomon.training.nli_data import partition, read_shared_pairs
+
+    _, dev = partition(read_shared_pairs(nli_dir))
+    return [{"premise": p.premise, "hypothesis": p.hypothesis, "label": p.label,
+             "source": p.source} for p in dev]  # fmt: skip
+
+
 def _batches(rows: Sequence[dict[str, Any]], size: int) -> Iterator[Sequence[dict[str, Any]]]:
     for k in range(0, len(rows), size):
         yield rows[k : k + size]

@@ -31,7 +31,9 @@ from rashomon.model import Article, Comparison, StoryFact
 from rashomon.pipeline.facts import claim_text
 
 _SHOWN = re.compile(r"\[[^\[\]]+\]")
-_NAME = re.compile(r"\b[A-Z][\w’'.-]*[\w]")
+# A word, with the apostrophes, hyphens and dots inside it ("al-Sharia", "Qa'ida", "U.S"); the
+# statement's and the source's words are cut the same way.
+_TOKEN = re.compile(r"\w+(?:[’'.-]\w+)*")
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
 
 
@@ -61,14 +63,12 @@ def rewrites(fact: StoryFact, articles: dict[str, Article]) -> list[str]:
     article = articles.get(doc_id)
     if article is None:
         return []
-    said = Counter(_bare(w) for w in _NAME.findall(_SHOWN.sub("", fact.statement)))
+    said = Counter(_bare(w) for w in _TOKEN.findall(_SHOWN.sub("", fact.statement))
+                   if w[:1].isupper())
     spans = [s for s in (*fact.evidence, *fact.context) if s.document == doc_id]
     source = " ".join(article.text[s.start : s.end] for s in sorted(spans, key=lambda s: s.start))
-    found = Counter(_bare(w).lower() for w in _WORDS.findall(source))
+    found = Counter(_bare(w).lower() for w in _TOKEN.findall(source))
     return [name for name, n in said.items() if n > found.get(name.lower(), 0)]
-
-
-_WORDS = re.compile(r"[\w’'.-]*\w")
 
 
 def check(story: str, comparison: Comparison, nlp: Any) -> list[StatementCheck]:

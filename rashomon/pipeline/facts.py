@@ -162,10 +162,11 @@ def _is_clause_head(tok: Token, sent: SpacySpan) -> bool:
     if dep == "relcl":
         # "Petro, who took office in 2022, ..." asserts something; "the deal that Democrats
         # backed" only says which deal, and stays with its clause.
+        if _relative_adverb(tok) is not None:
+            return True
         first = tok.left_edge.i
-        return (first > 0 and tok.doc[first - 1].text in (",", "(", "—", "–", ";")) or (
-            _relative_adverb(tok) is not None
-        )
+        return (first > 0 and tok.doc[first - 1].text in (",", "(", "—", "–", ";")
+                and not _ambiguous_antecedent(tok))  # fmt: skip
     if dep == "acl":
         return tok.tag_ in ("VBN", "VBG") and content_count(tok.subtree) >= MIN_SPLIT_CONTENT
     if dep == "conj":
@@ -381,6 +382,27 @@ def _antecedent(head: Token) -> list[int] | None:
             tokens.update(t.i for t in child.subtree)
     tokens.update(range(min(tokens), last.i + 1))
     return sorted(tokens)
+
+
+def _ambiguous_antecedent(head: Token) -> bool:
+    """Whether a non-restrictive relative clause could be about either of two nouns: "the
+    account of the attack, which killed four Americans" (the attack did), "the border with
+    Venezuela, much of which ..." (the border). Such a clause stays in its sentence's fact
+    rather than be stated of a guess."""
+    first = head.left_edge.i
+    doc = head.doc
+    if first < 2:
+        return False
+    last = doc[first - 2]
+    if not (last.dep_ == "pobj" and last.head.dep_ == "prep"
+            and last.head.head.pos_ in ("NOUN", "PROPN")):  # fmt: skip
+        return False
+    words = {t.lower_ for t in doc[first : head.i + 1]}
+    if words & {"who", "whom"}:
+        # Only people are "who": unambiguous when exactly one of the two is a person.
+        people = [n for n in (last, last.head.head) if n.ent_type_ == "PERSON"]
+        return len(people) != 1
+    return True
 
 
 def _context_for(head: Token, doc: Doc, heads: set[int]) -> list[int]:
@@ -711,7 +733,7 @@ def resolve_pronouns(
             # In a fronted phrase a pronoun may point ahead: "During his hearing, Pompeo told
             # senators ..." is Pompeo's hearing, whoever was named before.
             names |= {m[2] for m in mentions if m[0] > tok.i and m[0] < tok.sent.end}
-        if len(names) != 1:
+        if len(names) != 1 or not window:
             unsure.add((sent_no, gender))
             continue
         last = window[-1]
@@ -911,7 +933,12 @@ def extract_facts(
             statement = _text(toks, replace)
             if toks[0].i == relative.i:
                 statement = antecedent + statement[len(antecedent):]
-            if frame:  # "the minister said [much of the border is controlled by the ELN]"
+            if frame and antecedent_toks and antecedent_toks[0].i - 1 == frame[-1].i:
+                # The antecedent is part of the frame ("was expected to use the hotline, which
+                # was installed in his office"): the sentence's own order reads, "which" and all.
+                statement = _text(_trim_edges(sorted(toks + context_toks, key=lambda t: t.i)),
+                                  shown)  # fmt: skip
+            elif frame:  # "the minister said [much of the border is controlled by the ELN]"
                 statement = f"{_text(_trim_edges(frame), shown)} {statement}"
         elif draft.focus is not None:
             statement = _text(_trim_edges(sorted(toks + context_toks, key=lambda t: t.i)), shown)

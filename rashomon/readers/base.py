@@ -333,6 +333,28 @@ def is_http_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def has_controls(value: str) -> bool:
+    """True when ``value`` holds a control character (a line break, an escape, a NUL)."""
+    return _CONTROLS.search(value) is not None
+
+
+def printable(value: str) -> str:
+    """``value`` with its control characters written as ``\\xNN``, so that a string taken from
+    a file (an address, a header) shown in a message stays on one line and cannot carry
+    terminal escape sequences."""
+    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
+
+
+def clean_address(value: str) -> str:
+    """An address as browsers take it: tabs and line breaks inside it removed (with the
+    indentation around a line break: a feed's ``<link>`` is sometimes wrapped), the ends
+    stripped."""
+    return re.sub(r"[ \t]*[\r\n]+[ \t]*|\t", "", value).strip()
+
+
 def looks_like_address(value: str) -> bool:
     """True for anything with a URL scheme (``ftp://``, ``file://``), so it gets E020."""
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", value) is not None

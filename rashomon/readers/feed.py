@@ -25,10 +25,13 @@ from rashomon.readers.base import (
     Reader,
     ReadResult,
     check_text_bytes,
+    clean_address,
     decode_text,
+    has_controls,
     is_http_url,
     normalize_date,
     normalize_language,
+    printable,
     read_capped,
     stable_id,
     utf16_codec,
@@ -147,8 +150,8 @@ def parse_feed(content: bytes, *, origin: str, base_url: str | None = None) -> A
 
 def entry_article(entry: Any, feed: Any, *, origin: str, index: int, ctx: ReadContext) -> Article:
     """The article of one entry: its own content when it has enough, else its linked page."""
-    link = entry.get("link") or None
-    if link and not is_http_url(link):
+    link = clean_address(entry.get("link") or "") or None
+    if link and (not is_http_url(link) or has_controls(link)):
         link = None  # an RSS <guid> taken for a permalink ("urn:..."): nothing to fetch
     key = link or entry.get("id") or f"{origin}#{index}"
     title = (entry.get("title") or "").strip() or None
@@ -201,7 +204,8 @@ def read_feed_content(
         content = utf8_feed(content, origin)
     feed = parse_feed(content, origin=origin, base_url=base_url)
     for index, entry in enumerate(feed.entries, start=1):
-        entry_origin = entry.get("link") or f"{origin}#{entry.get('id') or index}"
+        link = clean_address(entry.get("link") or "")
+        entry_origin = printable(link or f"{origin}#{entry.get('id') or index}")
         try:
             article = entry_article(entry, feed, origin=origin, index=index, ctx=ctx)
         except EntrySkipped as skip:

@@ -21,7 +21,7 @@ MAX_HEADLINE_WORDS = 20
 _CLAUSE_END = (".", ",", ";", ":", "…", "-", "–", "—")
 # Closing quotes and brackets are looked past: 'He said "no."' ends with a period.
 _CLOSERS = "\"'”’»)]"
-_URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_URL_LINE = re.compile(r"^https?://[^\s\x00-\x1f\x7f]+$", re.IGNORECASE)
 
 
 def split_headline(text: str) -> tuple[str | None, int]:

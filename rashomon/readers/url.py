@@ -53,8 +53,10 @@ from rashomon.readers.base import (
     ReadContext,
     Reader,
     ReadResult,
+    has_controls,
     is_http_url,
     normalize_date,
+    printable,
     stable_id,
 )
 from rashomon.readers.html import article_from_html, decode_declared
@@ -427,6 +429,8 @@ class HttpFetcher:
         """Fetch ``url``, following at most ``max_redirects`` redirects, each one checked, all
         within ``deadline`` seconds (E030)."""
         assert self.deadline is not None  # set in __post_init__
+        if has_controls(url):
+            raise FetchError("E032", url=printable(url))
         with _deadline(self.deadline) as deadline:
             return self._fetch(url, deadline)
 
@@ -547,10 +551,18 @@ def page_article(page: FetchedPage, url: str, *, format: str = "url") -> Article
     return article
 
 
-def fetch_page_article(url: str, ctx: ReadContext, *, format: str = "url") -> Article:
-    """Fetch ``url`` and read it as an HTML page (E028 if it is anything else)."""
+def check_address(url: str) -> None:
+    """Refuse, before any fetcher sees it, an address with control characters (E032) or of
+    another scheme than http(s) (E020)."""
+    if has_controls(url):
+        raise FetchError("E032", url=printable(url))
     if not is_http_url(url):
         raise FetchError("E020", url=url)
+
+
+def fetch_page_article(url: str, ctx: ReadContext, *, format: str = "url") -> Article:
+    """Fetch ``url`` and read it as an HTML page (E028 if it is anything else)."""
+    check_address(url)
     page = ctx.fetcher.fetch(url)
     check_page(page, url, ctx.max_bytes)
     if page_kind(page) != "html":
@@ -560,8 +572,7 @@ def fetch_page_article(url: str, ctx: ReadContext, *, format: str = "url") -> Ar
 
 def read_url(url: str, ctx: ReadContext) -> Reader:
     """Read one address: a page gives one article, a feed one result per entry."""
-    if not is_http_url(url):
-        raise FetchError("E020", url=url)
+    check_address(url)
     page = ctx.fetcher.fetch(url)
     check_page(page, url, ctx.max_bytes)
     kind = page_kind(page)

@@ -37,6 +37,7 @@ from rashomon.readers.base import (
     ReadResult,
     file_size,
     normalize_date,
+    printable,
     stable_id,
 )
 from rashomon.readers.html import article_from_html, decode_declared
@@ -337,7 +338,8 @@ def _frame_result(frame: _Frame, path: Path, ctx: ReadContext) -> ReadResult:
 
 def _record_result(record: Any, frame: _Frame, path: Path, ctx: ReadContext) -> ReadResult:
     uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-    origin = f"{path}#{uri or record.rec_headers.get_header('WARC-Record-ID')}"
+    # Header values come from the file: shown escaped, on one line.
+    origin = printable(f"{path}#{uri or record.rec_headers.get_header('WARC-Record-ID')}")
     if record.rec_type == "revisit":
         return ReadResult.skip(origin, "a revisit record holds no page of its own")
     if record.rec_type == "response":
@@ -355,12 +357,13 @@ def _record_result(record: Any, frame: _Frame, path: Path, ctx: ReadContext) -> 
         return ReadResult.skip(origin, f"a {record.rec_type} record holds no page")
     if media_type(content_type) not in HTML_TYPES:
         return ReadResult.skip(
-            origin, f"not an HTML page ({media_type(content_type)[:80] or 'no content type'})"
+            origin,
+            f"not an HTML page ({printable(media_type(content_type)[:80]) or 'no content type'})",
         )
     payload = record.content_stream().read(ctx.max_bytes + 1)
     if len(payload) > ctx.max_bytes or not frame.held_whole:
         return ReadResult.failure(
-            origin, InputError("E014", path=path, url=uri, limit=ctx.max_bytes)
+            origin, InputError("E014", path=path, url=printable(uri), limit=ctx.max_bytes)
         )
     try:
         article = article_from_html(

@@ -230,5 +230,5 @@ def test_ingest_takes_a_fetch_deadline(tmp_path: Path, capsys: pytest.CaptureFix
             ["--db", db, "--no-recluster", "--allow-private", "--fetch-deadline", "1s", server.url],
             capsys,
         )
-        assert time.monotonic() - started < 4
+        assert time.monotonic() - started < 6  # the server would go on for 8 s
     assert e030(server.url, "1") in out

@@ -397,3 +397,35 @@ def test_redirect_to_a_malformed_address_is_a_coded_error(web) -> None:
     # httpx refuses the Location header itself (E022); were it to pass it on, the next hop's
     # check would refuse the address (E020). Either way a coded error, not a crash.
     assert excinfo.value.code in ("E020", "E022")
+
+
+def test_feed_links_are_cleaned_like_browsers_do(tmp_path: Path, web, article_html: bytes) -> None:
+    web.add(PAGE, article_html)
+    split = PAGE.replace("://", "://\n  ")  # a <link> broken over two lines
+    path = tmp_path / "feed.rss"
+    path.write_text(
+        '<rss version="2.0"><channel><title>T</title>'
+        f"<item><title>Meeting</title><link>{split}</link><description>Teaser.</description>"
+        "</item><item><title>Escape</title><link>https://news.example/\x1b[2Jx</link>"
+        "<description>Teaser.</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    meeting, escape = iter_reports([path], fetcher=web.fetcher())
+    assert meeting.origin == PAGE
+    assert meeting.article is not None and meeting.article.url == PAGE
+    # An address with an escape sequence in it is not fetched: the entry has no usable link.
+    assert escape.skipped is not None and escape.skipped.startswith("[E029]")
+    assert [str(r.url) for r in web.requests] == [PAGE]
+
+
+@pytest.mark.parametrize("url", ["https://news.example/\x1b[31mred", "https://news.example/a\nb"])
+def test_addresses_with_control_characters_are_e032_on_one_line(web, url: str) -> None:
+    (result,) = iter_reports([url], fetcher=web.fetcher())
+    shown = url.replace("\x1b", "\\x1b").replace("\n", "\\x0a")
+    assert result.error == (
+        f"[E032] {shown}: not an address that can be fetched (it has control characters in it)"
+    )
+    with web.fetcher() as fetcher, pytest.raises(FetchError) as excinfo:
+        fetcher.fetch(url)
+    assert excinfo.value.code == "E032"
+    assert web.requests == []
