@@ -98,7 +98,7 @@ def _conditional(tok: Token) -> bool:
 # Subordinators after which a clause is not asserted: "before anyone could stop him", "so that
 # talks resume", "as if it were over", "than expected", "until a deal is reached".
 _NON_FACTIVE = frozenset({"before", "until", "till", "lest", "than", "though", "so"})
-_TEMPORAL = frozenset({"when", "whenever", "once", "after", "as", "while"})
+_TEMPORAL = frozenset({"when", "whenever", "once", "after", "while"})
 _FUTURE = frozenset({"will", "would", "shall", "could", "might", "may", "can", "should"})
 
 
