@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from rashomon.backends.embeddings import Embedder, default_embedder
 from rashomon.backends.nli import CrossEncoderJudge, default_judge
@@ -75,7 +76,7 @@ from rashomon.pipeline.facts import (
     negation_parity,
     resolve_pronouns,
 )
-from rashomon.pipeline.lexicon import CONDITIONALS
+from rashomon.pipeline.lexicon import CONDITIONALS, SPEECH_VERBS
 from rashomon.pipeline.measures import measure
 from rashomon.pipeline.quotes import extract_quotes
 
@@ -180,6 +181,23 @@ def _embedding_text(statement: str, renames: list[tuple[re.Pattern[str], str]]) 
     for pattern, name in renames:
         text = pattern.sub(name, text)
     return text
+
+
+def _same_words(a: FactView, b: FactView) -> bool:
+    """Whether two facts' own words are the same words: whatever a judge says, the two reports
+    say the same thing there, and a contradiction would show the same text on both sides."""
+    def words(view: FactView) -> list[str]:
+        return re.findall(r"\w+", " ".join(s.text for s in view.fact.spans).lower())
+
+    wa, wb = words(a), words(b)
+    # Only who said it, or little words, set them apart ("..., they added").
+    return all(w in _FRAME_WORDS or w in STOP_WORDS for w in set(wa) ^ set(wb))
+
+
+_IRREGULAR_SPEECH = {"said", "told", "wrote", "spoke", "says", "tells", "writes"}
+_FRAME_WORDS = frozenset(
+    {f"{verb}{end}" for verb in SPEECH_VERBS for end in ("", "s", "d", "ed")} | _IRREGULAR_SPEECH
+)
 
 
 def _judged_text(view: FactView) -> str:
@@ -587,7 +605,7 @@ class Reconciler:
         out: dict[int, list[Conflict]] = {}
         for (g, a, b), p in zip(candidates, probabilities, strict=True):
             contradiction = float(p[2])
-            if contradiction < JUDGE_THRESHOLD:
+            if contradiction < JUDGE_THRESHOLD or _same_words(a, b):
                 continue
             kind = explain_judged(a, b, infos[id(a)], infos[id(b)], names)
             if kind is None:

@@ -179,3 +179,22 @@ def test_edits_that_change_no_claim_are_no_contradiction(reconciler, old, new):
     original = Article(id="wire.txt", text=text, source="wire")
     copy = edited(original, old, new)
     assert reconciler.compare([original, copy]).contradictions == []
+
+
+def test_no_judged_contradiction_between_the_same_words_said_by_someone():
+    from rashomon.model import Fact, Span
+    from rashomon.pipeline.align import FactView
+    from rashomon.reconcile import _same_words
+
+    text = "The memos made clear the cloud was not the Russian interference"
+
+    def view(doc: str, extra: list[Span]) -> FactView:
+        fact = Fact(id=f"{doc}#1", document=doc, sentence=0, statement=text,
+                    spans=[Span(doc, 0, len(text), text), *extra])
+        return FactView(fact, 0, set(), set())
+
+    plain = view("a", [])
+    attributed = view("b", [Span("b", 70, 80, "they added")])
+    changed = view("c", [Span("c", 70, 80, "not Russia")])
+    assert _same_words(plain, attributed)
+    assert not _same_words(plain, changed)

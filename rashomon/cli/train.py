@@ -21,7 +21,7 @@ def nli_command(
                                     "[default: ../shared/data]."),
     out: str = typer.Option(str(_BUNDLED_NLI), "--out", help="Where the model folder goes."),
     work: str | None = typer.Option(None, "--work", help="Checkpoints and caches "
-                                    "[default: a hidden folder beside --out]."),
+                                    "[default: ~/.cache/rashomon/train-nli]."),
     sources: str = typer.Option("shippable", "--sources",
                                 help="'shippable' (licences that allow shipping) or 'all'."),
     epochs: float = typer.Option(0.8, "--epochs"),

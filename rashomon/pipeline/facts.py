@@ -929,9 +929,17 @@ def extract_facts(
                 antecedent = antecedent + "’s"
             replace = dict(shown)
             replace[relative.i] = antecedent
+            quoted_words = in_quotation(draft.tokens, doc)
+            if quoted_words:
+                # Inside someone's words the word stays theirs; the reading is shown.
+                replace[relative.i] = f"{relative.text} [{antecedent}]"
+                resolved.append(Resolution(
+                    pd.token_span(relative.i, relative.i), antecedent,
+                    pd.token_span(antecedent_toks[0].i, antecedent_toks[-1].i),
+                ))
             frame = [t for t in context_toks if t.i not in antecedent_ids and t.i < toks[0].i]
             statement = _text(toks, replace)
-            if toks[0].i == relative.i:
+            if toks[0].i == relative.i and not quoted_words:
                 statement = antecedent + statement[len(antecedent):]
             if frame and antecedent_toks and antecedent_toks[0].i - 1 == frame[-1].i:
                 # The antecedent is part of the frame ("was expected to use the hotline, which

@@ -255,7 +255,8 @@ def run(
 ) -> dict[str, Any]:
     """Train, score on the dev split and export to ``out``; checkpoints live in ``work``."""
     data_dir, out = Path(data_dir), Path(out)
-    work_dir = Path(work) if work else out.parent / f".{out.name}-work"
+    # Checkpoints (270 MB) and caches stay out of the package and the repository.
+    work_dir = Path(work) if work else Path.home() / ".cache" / "rashomon" / "train-nli"
     t0 = time.monotonic()
     train, dev = training_pairs(data_dir, config, work_dir, log)
     trainer = Trainer(config, work_dir, log)

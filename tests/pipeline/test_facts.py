@@ -237,3 +237,11 @@ def test_a_relative_clause_with_its_own_subject_stands_alone(nlp):
     got = statements(facts_of(nlp, "This meeting follows over a month of barbing exchanges "
                                    "wherein Petro condemned US operations in the Caribbean."))
     assert "Petro condemned US operations in the Caribbean" in got
+
+
+def test_a_relative_pronoun_inside_a_quotation_stays_with_its_reading_shown(nlp):
+    got = statements(facts_of(nlp, '"We are working to make a deal with the biggest of those '
+                                   'nations, Japan, who has hit us hard on trade for years!" '
+                                   "Trump said in a tweet."))
+    assert any("who [Japan] has hit us hard" in s for s in got)
+    assert not any("Japan has hit us" in s for s in got)
