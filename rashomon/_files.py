@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
@@ -39,3 +40,24 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def jsonl_objects(path: Path | str) -> list[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSONL file; a line that is not a JSON
+    object is E006 naming it (evaluation inputs, read whole: they are data sets, not streams)."""
+    path = Path(path)
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError("E006", path=str(path), line=number,
+                                 problem=f"not valid JSON ({exc.msg})") from None  # fmt: skip
+            if not isinstance(row, dict):
+                raise InputError("E006", path=str(path), line=number,
+                                 problem="expected a JSON object")  # fmt: skip
+            rows.append((number, row))
+    return rows

@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon._files import jsonl_objects
 from rashomon.errors import InputError
 
 STANCES: tuple[str, ...] = ("agree", "disagree", "discuss", "unrelated")
@@ -117,21 +118,7 @@ def baselines(gold: Sequence[str], related_pred: Sequence[bool] | None = None) -
 
 def _jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     """(line number, object) for each non-blank line; a bad line is E006 naming it."""
-    rows = []
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError("E006", path=str(path), line=number,
-                                 problem=f"not valid JSON ({exc.msg})") from exc  # fmt: skip
-            if not isinstance(row, dict):
-                raise InputError("E006", path=str(path), line=number,
-                                 problem="expected a JSON object")  # fmt: skip
-            rows.append((number, row))
-    return rows
+    return jsonl_objects(path)
 
 
 def load_fnc1(data_dir: str | Path, limit: int | None = None

@@ -11,7 +11,6 @@ accuracy is printed overall and per ``source``.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon._files import jsonl_objects
 from rashomon.backends.nli import LABELS
 from rashomon.errors import InputError
 
@@ -31,21 +31,11 @@ def read_pairs(path: str | Path) -> list[dict[str, Any]]:
     if not path.is_file():
         raise InputError("E007", path=str(path))
     rows = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError("E006", path=str(path), line=n,
-                                 problem=f"not JSON ({exc.msg})") from None  # fmt: skip
-            if not isinstance(row, dict) or not isinstance(row.get("premise"), str) or (
-                not isinstance(row.get("hypothesis"), str)
-            ):
-                raise InputError("E006", path=str(path), line=n,
-                                 problem="needs string fields premise and hypothesis")  # fmt: skip
-            rows.append(row)
+    for n, row in jsonl_objects(path):
+        if not isinstance(row.get("premise"), str) or not isinstance(row.get("hypothesis"), str):
+            raise InputError("E006", path=str(path), line=n,
+                             problem="needs string fields premise and hypothesis")  # fmt: skip
+        rows.append(row)
     return rows
 
 
