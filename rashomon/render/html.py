@@ -37,7 +37,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -47,7 +47,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from rashomon.model import Comparison, Span, StoryFact
+from rashomon.model import Comparison, Resolution, Span, StoryFact
 from rashomon.render.common import letters, sorted_facts
 
 __all__ = [
@@ -241,7 +241,7 @@ class DetailView:
 class FactView:
     id: str
     html_id: str
-    statement: str
+    statement: str | Markup
     kind: str  # corroborated, differs, single, contradicted
     status: str
     cells: list[CellView]
@@ -254,7 +254,7 @@ class FactView:
 @dataclass(slots=True)
 class BriefView:
     index: int
-    text: str
+    text: str | Markup
     letters: list[str]
     evidence: list[SpanLink]
     kind: str
@@ -363,6 +363,7 @@ class _Builder:
         self.anchor_count: dict[str, int] = defaultdict(int)
         self.cuts = text_cuts(comparison, text_limit)
         self.full_text = full_text
+        self.resolved = {f.id: f.resolved for f in comparison.facts if f.resolved}
 
     def _whole(self, doc_id: str) -> str:
         """Where the whole text of a cut report is (its section, without a page for it)."""
@@ -481,7 +482,8 @@ class _Builder:
                     state = "carries"
                 cells.append(CellView(self.letter[doc.id], state, first_href.get(doc.id)))
             out.append(FactView(
-                id=f.id, html_id=html_id, statement=f.statement, kind=kind, status=f.status,
+                id=f.id, html_id=html_id, statement=shown_statement(f.statement, f.resolved),
+                kind=kind, status=f.status,
                 cells=cells, evidence=evidence, details=details,
                 letters=[self.letter[d] for d in f.documents if d in self.letter],
                 contradiction=f.contradiction,
@@ -500,9 +502,10 @@ class _Builder:
                 (x for x in ("contradicted", "differs", "corroborated", "single") if x in kinds),
                 "corroborated" if len(b.documents) > 1 else "single",
             )
+            resolved = [r for fid in b.facts for r in self.resolved.get(fid, ())]
             out.append(BriefView(
-                index=k, text=b.text, letters=[self.letter[d] for d in b.documents
-                                               if d in self.letter],
+                index=k, text=shown_statement(b.text, resolved),
+                letters=[self.letter[d] for d in b.documents if d in self.letter],
                 evidence=evidence, kind=kind,
             ))
         return out
@@ -605,6 +608,21 @@ def _default_title(c: Comparison) -> str:
             return d.title.strip()
     n = len(c.documents)
     return f"{n} report{'s' if n != 1 else ''} compared"
+
+
+def shown_statement(statement: str, resolved: Sequence[Resolution]) -> Markup:
+    """A statement, escaped, with each of rashomon's readings ("he [Gustavo Petro]") marked as
+    an inference, so a reader tells it from the report's own words. Brackets the report itself
+    printed ("[Trump's] contempt") are not readings and stay plain."""
+    out = html.escape(statement)
+    for r in {(r.span.text, r.as_) for r in resolved}:
+        word, reading = (html.escape(x) for x in r)
+        title = html.escape(f"rashomon reads “{r[0]}” here as {r[1]}", quote=True)
+        out = out.replace(
+            f"{word} [{reading}]",
+            f'{word} <span class="inferred" title="{title}">[{reading}]</span>',
+        )
+    return Markup(out)
 
 
 def _cut_note(shown: int, total: int, href: str) -> Markup:

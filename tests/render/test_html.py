@@ -351,3 +351,22 @@ def test_the_founding_example(real_comparison: Any) -> None:
     for target in [a["href"][1:] for t, a in page.tags if t == "a" and
                    (a.get("href") or "").startswith("#")]:
         assert target in ids
+
+
+def test_a_reading_of_a_pronoun_is_marked_as_an_inference_and_escaped() -> None:
+    from rashomon.model import Resolution
+
+    text = "Gustavo Petro landed. He met Trump and praised [the] deal."
+    doc = Article(id="a.txt", text=text)
+    he = Span("a.txt", 22, 24, "He")
+    fact = StoryFact(
+        id="F1", statement="He [Gustavo <b>Petro</b>] met Trump and praised [the] deal",
+        status="single_source", evidence=[Span("a.txt", 22, len(text) - 1, text[22:-1])],
+        documents=["a.txt"],
+        resolved=[Resolution(he, "Gustavo <b>Petro</b>", Span("a.txt", 0, 13, text[:13]))],
+    )
+    page = render_html(Comparison(documents=[doc], facts=[fact]))
+    assert ('He <span class="inferred" title="rashomon reads “He” here as Gustavo &lt;b&gt;Petro'
+            '&lt;/b&gt;">[Gustavo &lt;b&gt;Petro&lt;/b&gt;]</span> met Trump') in page
+    assert "<b>Petro</b>" not in page
+    assert "praised [the] deal" in page  # the report's own brackets are not a reading
