@@ -45,7 +45,7 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from rashomon.model import Comparison, Resolution, Span, StoryFact
 from rashomon.render.common import letters, sorted_facts
@@ -614,10 +614,11 @@ def shown_statement(statement: str, resolved: Sequence[Resolution]) -> Markup:
     """A statement, escaped, with each of rashomon's readings ("he [Gustavo Petro]") marked as
     an inference, so a reader tells it from the report's own words. Brackets the report itself
     printed ("[Trump's] contempt") are not readings and stay plain."""
-    out = html.escape(statement)
+    # Escaped as the templates escape (markupsafe), so the page escapes one way throughout.
+    out = str(escape(statement))
     for r in {(r.span.text, r.as_) for r in resolved}:
-        word, reading = (html.escape(x) for x in r)
-        title = html.escape(f"rashomon reads “{r[0]}” here as {r[1]}", quote=True)
+        word, reading = (str(escape(x)) for x in r)
+        title = str(escape(f"rashomon reads “{r[0]}” here as {r[1]}"))
         out = out.replace(
             f"{word} [{reading}]",
             f'{word} <span class="inferred" title="{title}">[{reading}]</span>',

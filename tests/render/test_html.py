@@ -368,5 +368,8 @@ def test_a_reading_of_a_pronoun_is_marked_as_an_inference_and_escaped() -> None:
     page = render_html(Comparison(documents=[doc], facts=[fact]))
     assert ('He <span class="inferred" title="rashomon reads “He” here as Gustavo &lt;b&gt;Petro'
             '&lt;/b&gt;">[Gustavo &lt;b&gt;Petro&lt;/b&gt;]</span> met Trump') in page
+    assert '<span class="inferred"' not in render_html(Comparison(
+        documents=[doc], facts=[StoryFact(id="F1", statement="A [b] c", status="single_source",
+                                          evidence=[], documents=["a.txt"])]))
     assert "<b>Petro</b>" not in page
     assert "praised [the] deal" in page  # the report's own brackets are not a reading
