@@ -72,3 +72,23 @@ def make_tiny_cross_encoder(folder: Path, text: str) -> None:
 def tiny_cross_encoder():
     """``make(folder, text)``: a tiny cross-encoder folder (see :func:`make_tiny_cross_encoder`)."""
     return make_tiny_cross_encoder
+
+
+def _fake_embed(texts):
+    """Seeded random word vectors summed: offline, fast, and the same for the same text."""
+    import zlib
+
+    import numpy as np
+
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    for i, text in enumerate(texts):
+        for w in text.lower().split():
+            out[i] += np.random.default_rng(zlib.crc32(w.encode())).standard_normal(384)
+        out[i] /= np.linalg.norm(out[i]) or 1.0
+    return out
+
+
+@pytest.fixture(scope="session")
+def fake_embed():
+    """An embedder stand-in (see :func:`_fake_embed`) for models fed with sentence vectors."""
+    return _fake_embed

@@ -5,11 +5,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from rashomon.evaluation import fnc1
@@ -68,16 +65,6 @@ def test_missing_data_is_a_coded_error(tmp_path):
     assert info.value.code == "E080"
 
 
-def fake_embed(texts: Sequence[str]) -> np.ndarray:
-    """Seeded random word vectors summed: offline, fast, and the same for the same text."""
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for w in text.lower().split():
-            out[i] += np.random.default_rng(zlib.crc32(w.encode())).standard_normal(384)
-        out[i] /= np.linalg.norm(out[i]) or 1.0
-    return out
-
-
 BODIES = {
     "7": "The volcano near Lima erupted on Monday. Ash covered the city. Flights were cancelled.",
     "9": "Officials denied that the museum in Oslo was robbed. The story is a hoax, they said.",
@@ -108,7 +95,7 @@ def write_fnc(folder: Path, *, gold: str = "keep", seed: int = 0) -> list[dict[s
     return pairs
 
 
-def test_predictions_file_has_one_line_per_pair_in_order(tmp_path):
+def test_predictions_file_has_one_line_per_pair_in_order(tmp_path, fake_embed):
     pairs = write_fnc(tmp_path / "data")
     out = tmp_path / "pred.jsonl"
     result = fnc1.run(tmp_path / "data", predictions=out, embed=fake_embed)
@@ -122,7 +109,7 @@ def test_predictions_file_has_one_line_per_pair_in_order(tmp_path):
     assert "relative score" in fnc1.format_result(result)
 
 
-def test_the_gold_stance_is_never_read_to_predict(tmp_path):
+def test_the_gold_stance_is_never_read_to_predict(tmp_path, fake_embed):
     write_fnc(tmp_path / "a", gold="keep")
     write_fnc(tmp_path / "b", gold="shuffle")
     write_fnc(tmp_path / "c", gold="drop")
@@ -135,7 +122,7 @@ def test_the_gold_stance_is_never_read_to_predict(tmp_path):
     assert not result["scored"] and "nothing to score" in fnc1.format_result(result)
 
 
-def test_limit_and_the_command_line(tmp_path, monkeypatch, capsys):
+def test_limit_and_the_command_line(tmp_path, monkeypatch, capsys, fake_embed):
     import rashomon.stance.model as stance_model
 
     write_fnc(tmp_path / "data")

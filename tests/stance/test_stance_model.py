@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -17,16 +15,6 @@ from rashomon.stance.train import claim_folds, train_on
 
 TOPICS = ("volcano", "bridge", "museum", "stadium", "airport", "factory")
 CITIES = ("Lima", "Oslo", "Cairo", "Quito", "Perth", "Hanoi")
-
-
-def fake_embed(texts: Sequence[str]) -> np.ndarray:
-    """A bag of seeded random word vectors: deterministic, offline and fast."""
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    for i, text in enumerate(texts):
-        for w in text.lower().split():
-            out[i] += np.random.default_rng(zlib.crc32(w.encode())).standard_normal(384)
-        out[i] /= np.linalg.norm(out[i]) or 1.0
-    return out
 
 
 def tiny_fnc() -> tuple[list[dict[str, str]], dict[str, str]]:
@@ -53,7 +41,7 @@ SMALL_TREES = {"max_iter": 5, "learning_rate": 0.3, "max_leaf_nodes": 4, "min_sa
 
 
 @pytest.fixture(scope="module")
-def tiny_model() -> StanceModel:
+def tiny_model(fake_embed) -> StanceModel:
     pairs, bodies = tiny_fnc()
     model, _ = train_on(pairs, bodies, fake_embed, n_folds=3, log=None, tfidf_features=500,
                         related_trees=SMALL_TREES, stance_trees=SMALL_TREES)  # fmt: skip
@@ -90,7 +78,8 @@ def test_folds_never_split_a_body_or_a_claim() -> None:
     assert np.array_equal(fold, claim_folds(pairs, n_folds=3, seed=0))  # deterministic
 
 
-def test_a_small_model_survives_the_round_trip(tiny_model: StanceModel, tmp_path: Path) -> None:
+def test_a_small_model_survives_the_round_trip(tiny_model: StanceModel, tmp_path: Path,
+                                               fake_embed) -> None:
     pairs, bodies = tiny_fnc()
     tiny_model.save(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json", "vocabulary.json",
@@ -108,7 +97,7 @@ def test_a_small_model_survives_the_round_trip(tiny_model: StanceModel, tmp_path
     assert "relative_score" in config["cross_validation"]
 
 
-def test_training_is_deterministic(tiny_model: StanceModel) -> None:
+def test_training_is_deterministic(tiny_model: StanceModel, fake_embed) -> None:
     pairs, bodies = tiny_fnc()
     again, _ = train_on(pairs, bodies, fake_embed, n_folds=3, log=None, tfidf_features=500,
                         related_trees=SMALL_TREES, stance_trees=SMALL_TREES)  # fmt: skip
