@@ -39,6 +39,7 @@ from rashomon.pipeline.lexicon import (
     NEGATIONS,
     NEGATIVE_PREDICATES,
     NOUN_ONLY_PREPOSITIONS,
+    PERSONAL_TITLES,
     SPEECH_VERBS,
     SPLIT_PREPOSITIONS,
 )
@@ -83,9 +84,6 @@ def content_count(tokens: Iterable[Token]) -> int:
 def _is_infinitive(tok: Token) -> bool:
     """ "to curb cocaine flows": a purpose or complement infinitive stays with its clause."""
     return tok.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
-
-
-_NAMED_ENTS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "PRODUCT"})
 
 
 def _conditional(tok: Token) -> bool:
@@ -722,9 +720,8 @@ def resolve_pronouns(
         if in_quotation({tok.i}, doc) or (sent_no, gender) in unsure:
             unsure.add((sent_no, gender))
             continue
-        sent = pd.sentence_of(tok)
         window = [m for m in mentions
-                  if m[1] <= tok.i and 0 <= sent - pd.sentence_of(m[0]) <= 1]  # fmt: skip
+                  if m[1] <= tok.i and 0 <= sent_no - pd.sentence_of(m[0]) <= 1]  # fmt: skip
         if tok.dep_ in _OBJECT_DEPS or low == "him" or (low == "her" and tok.tag_ == "PRP"):
             bound = _clause_subjects(tok)
             window = [m for m in window if not (set(range(m[0], m[1])) & bound)]
@@ -738,7 +735,7 @@ def resolve_pronouns(
             continue
         last = window[-1]
         full, short = last[2], last[3]
-        titled = any(doc[j].lower_.rstrip(".") in _TITLE_WORDS
+        titled = any(doc[j].lower_.rstrip(".") in PERSONAL_TITLES
                      for j in range(max(0, last[0] - 2), last[0]))  # fmt: skip
         if len(full.split()) < 2 and not titled:
             unsure.add((sent_no, gender))
@@ -746,11 +743,6 @@ def resolve_pronouns(
         possessive = low in ("his", "hers") or (low == "her" and tok.tag_ == "PRP$")
         out[tok.i] = PronounLink(full, short, (last[0], last[1]), possessive)
     return out
-
-
-_TITLE_WORDS = frozenset(
-    "mr mrs ms miss dr president senator sen rep governor gov minister secretary judge".split()
-)
 
 
 def claim_text(statement: str) -> str:
@@ -843,8 +835,8 @@ def _borrowed_core(draft: Draft, doc: Doc, heads: set[int]) -> list[int]:
             core.update(_noun_core(cur) if cur.pos_ in ("NOUN", "PROPN") else [cur.i])
         top = cur.dep_ == "ROOT" or cur.head.i == cur.i
         if (cur.i in heads and cur.i != draft.head) or top:
-            if frame or not whole:
-                core.update(clause_core(cur))
+            if (frame or not whole) and cur.pos_ not in ("VERB", "AUX"):
+                core.update(clause_core(cur))  # a clause headed by a noun (a headline)
             if top or (_stands_alone(cur) and not framed(cur)):
                 break
         cur = cur.head
@@ -915,6 +907,7 @@ def extract_facts(
         )
         own_text = _text(toks, shown)
         statement = own_text
+        quoted = in_quotation(draft.tokens, doc)
         antecedent_ids = set(draft.focus if draft.focus is not None else draft.context)
         relative = (
             _relative_pronoun(toks) if antecedent_ids and draft.kind == "modifier" else None
@@ -929,8 +922,7 @@ def extract_facts(
                 antecedent = antecedent + "’s"
             replace = dict(shown)
             replace[relative.i] = antecedent
-            quoted_words = in_quotation(draft.tokens, doc)
-            if quoted_words:
+            if quoted:
                 # Inside someone's words the word stays theirs; the reading is shown.
                 replace[relative.i] = f"{relative.text} [{antecedent}]"
                 resolved.append(Resolution(
@@ -939,7 +931,7 @@ def extract_facts(
                 ))
             frame = [t for t in context_toks if t.i not in antecedent_ids and t.i < toks[0].i]
             statement = _text(toks, replace)
-            if toks[0].i == relative.i and not quoted_words:
+            if toks[0].i == relative.i and not quoted:
                 statement = antecedent + statement[len(antecedent):]
             if frame and antecedent_toks and antecedent_toks[0].i - 1 == frame[-1].i:
                 # The antecedent is part of the frame ("was expected to use the hotline, which
@@ -954,7 +946,6 @@ def extract_facts(
             statement = f"{_text(context_toks, shown)} {own_text}"
         elif context_toks:
             statement = f"{own_text} ({_text(context_toks, shown)})"
-        quoted = in_quotation(draft.tokens, doc)
         if quoted and statement[:1] not in "“\"‘'":
             # A quotation that began in an earlier sentence: still someone's words.
             inner = statement.rstrip("”\"")
@@ -962,7 +953,6 @@ def extract_facts(
         statement = statement[:1].upper() + statement[1:]
         spans = [pd.token_span(a, b) for a, b in _runs(toks)]
         context_spans = [pd.token_span(a, b) for a, b in _runs(context_toks)]
-        head = doc[draft.head]
         speaker = _attribution(head)
         n = len(facts) + 1
         facts.append(

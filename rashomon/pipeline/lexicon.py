@@ -22,6 +22,12 @@ TITLE_WORDS = frozenset(
     """.split()
 )
 
+# Titles written before a name that mark it as a person's (abbreviated too): a one-word name
+# with one of these ("Mr. Comey") is a person, while a bare one ("Politico") may not be.
+PERSONAL_TITLES = frozenset(
+    "mr mrs ms miss dr president senator sen rep governor gov minister secretary judge".split()
+)
+
 # Verbs that introduce what someone said (for quotes and attribution).
 SPEECH_VERBS = frozenset(
     """
