@@ -229,6 +229,12 @@ class Fact:
     focus: str = ""
 
     @property
+    def about(self) -> str:
+        """What the fact asserts: its focus when the statement borrows a clause, else the
+        statement; what it is aligned, embedded and judged on."""
+        return self.focus or self.statement
+
+    @property
     def start(self) -> int:
         return min(s.start for s in self.spans)
 

@@ -203,7 +203,7 @@ _FRAME_WORDS = frozenset(
 def _judged_text(view: FactView) -> str:
     """What the judge reads of a fact: what it asserts (a piece without the clause it borrows,
     which is a fact of its own), with shown resolutions read in place."""
-    return claim_text(view.fact.focus or view.fact.statement)
+    return claim_text(view.fact.about)
 
 
 def _part_statement(span: Span) -> str:
@@ -302,7 +302,7 @@ class Reconciler:
         with timer.stage("embed"):
             renames = _renames(entity_index)
             vectors = self.embedder.encode(
-                [_embedding_text(v.fact.focus or v.fact.statement, renames)
+                [_embedding_text(v.fact.about, renames)
                  for v in all_views + all_parts]
             )
             for v, vec in zip(all_views + all_parts, vectors, strict=True):
@@ -329,8 +329,7 @@ class Reconciler:
                     extract_quotes(pd, i, entity_index, pronouns_by_doc[i], name_to_entity)
                 )
         with timer.stage("brief"):
-            sentences = {pd.id: pd.sentences for pd in parsed}
-            brief = build_brief(facts_out, contradictions, articles, sentences, fact_sentence)
+            brief = build_brief(facts_out, contradictions, articles, fact_sentence)
         timer.timings["total"] = sum(timer.timings.values())
         return Comparison(
             documents=list(articles),

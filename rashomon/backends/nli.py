@@ -362,7 +362,8 @@ class PairFeaturizer:
 # Judges
 
 
-def _softmax(z: np.ndarray) -> np.ndarray:
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of logits (stable)."""
     z = z - z.max(axis=1, keepdims=True)
     e = np.exp(z)
     return e / e.sum(axis=1, keepdims=True)
@@ -423,7 +424,7 @@ class LearnedJudge:
                 h = h @ w + b
                 if k < len(layers) - 1:
                     h = np.maximum(h, 0.0)
-            total += _softmax(h / temperature)
+            total += softmax(h / temperature)
         return (total / len(self.members))[:, self._order]
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
@@ -475,8 +476,6 @@ class CrossEncoderJudge:
             model = AutoModelForSequenceClassification.from_pretrained(
                 str(path), local_files_only=True, torch_dtype=torch.float32
             )
-        except ConfigurationError:
-            raise
         except Exception as exc:  # a truncated or foreign file: name it, without a traceback
             raise ConfigurationError("E083", path=str(weights),
                                      reason=type(exc).__name__) from None  # fmt: skip
@@ -522,22 +521,28 @@ class CrossEncoderJudge:
         return [found[label] for label in LABELS]
 
     def judge(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
-        out = np.zeros((len(pairs), len(LABELS)), dtype=np.float32)
-        if not pairs:
-            return out
-        import torch
+        logits = pair_logits(self.model, self.tokenizer, pairs, batch_size=self.batch_size,
+                             max_length=self.max_length, device=self.device)  # fmt: skip
+        return softmax(logits[:, self.order]).astype(np.float32)
 
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        with torch.inference_mode():
-            for k in range(0, len(order), self.batch_size):
-                rows = order[k : k + self.batch_size]
-                inputs = self.tokenizer(
-                    [pairs[i][0] for i in rows], [pairs[i][1] for i in rows], truncation=True,
-                    max_length=self.max_length, padding=True, return_tensors="pt",
-                ).to(self.device)  # fmt: skip
-                logits = self.model(**inputs).logits.float().cpu().numpy()
-                out[rows] = _softmax(logits[:, self.order])
-        return out
+
+def pair_logits(model: Any, tokenizer: Any, pairs: Sequence[tuple[str, str]], *,
+                batch_size: int, max_length: int, device: str = "cpu") -> np.ndarray:  # fmt: skip
+    """A sequence-pair classifier's logits for (premise, hypothesis) pairs, in the model's own
+    label order: judged in batches of similar length (little padding), in input order."""
+    import torch
+
+    out = np.zeros((len(pairs), int(model.config.num_labels)), dtype=np.float32)
+    order = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
+    with torch.inference_mode():
+        for k in range(0, len(order), batch_size):
+            rows = order[k : k + batch_size]
+            inputs = tokenizer(
+                [pairs[i][0] for i in rows], [pairs[i][1] for i in rows], truncation=True,
+                max_length=max_length, padding=True, return_tensors="pt",
+            ).to(device)  # fmt: skip
+            out[rows] = model(**inputs).logits.float().cpu().numpy()
+    return out
 
 
 BUNDLED_MODEL = DATA_DIR / "nli"

@@ -122,7 +122,7 @@ def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: dict[str, fl
 
 
 def _words(view: FactView) -> frozenset[str]:
-    return frozenset(w.lower() for w in _WORD.findall(view.fact.focus or view.fact.statement))
+    return frozenset(w.lower() for w in _WORD.findall(view.fact.about))
 
 
 def _incidences(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rashomon.model import Article, BriefSentence, Contradiction, Sentence, Span, StoryFact
+from rashomon.model import Article, BriefSentence, Contradiction, Span, StoryFact
 
 MAX_SENTENCES = 5
 MAX_SINGLE_SOURCE = 3
@@ -54,13 +54,11 @@ def build_brief(
     facts: Sequence[StoryFact],
     contradictions: Sequence[Contradiction],
     documents: Sequence[Article],
-    sentences: dict[str, list[Sentence]],
     fact_sentence: dict[str, list[tuple[str, int]]],
     *,
     max_sentences: int = MAX_SENTENCES,
 ) -> list[BriefSentence]:
     """``fact_sentence`` maps a story fact id to the (document, sentence index) it sits in."""
-    del sentences  # the brief is made of statements; report sentences stay the evidence
     doc_index = {d.id: k for k, d in enumerate(documents)}
     names = {d.id: _label(d) for d in documents}
     n_docs = len(documents)

@@ -5,13 +5,13 @@ in-person encounter after months of escalating tensions over Venezuela, drug tra
 oil" holds several facts, and another report may carry some of them and not the others. The
 cascade, on the dependency parse:
 
-1. **clauses**: the root, the clauses coordinated with it, and non-restrictive relative
-   clauses about a named thing become facts of their own (:func:`_is_clause_head`); a clause
-   that borrows its subject ("... and has previously suggested") or its antecedent ("much of
-   which is controlled by the ELN") carries those words, which join its evidence, so its
-   statement stands alone. Participial, adverbial and prepositional pieces stay with the clause
-   they modify, and nothing is lifted out of someone's claim or belief or out of a condition
-   (:func:`framed`): "Sestak said he almost interrupted Clinton" stays one fact;
+1. **clauses**: the root, the clauses coordinated with it, non-restrictive relative clauses,
+   asserted adverbial clauses and long participial or prepositional pieces become facts of
+   their own (:func:`_is_clause_head`, :func:`_split_adjuncts`). A piece that is not a clause
+   ("..., marking their first in-person encounter") is stated with the bare clause it hangs
+   from (:func:`_borrowed_core`), and nothing is lifted out of someone's claim or belief or out
+   of a condition without that frame (:func:`framed`): "Sestak said he almost interrupted
+   Clinton" stays said by Sestak. Borrowed words are the fact's context, not its evidence;
 2. **coordinated items**: heavy coordinated noun phrases ("criticism of US strikes ..., as
    well as the United States' immigration policies") give one fact per item;
 3. **parts**: what stays inside a fact but that one report may add or leave out ("on
@@ -848,10 +848,11 @@ def extract_facts(
 ) -> tuple[list[Fact], list[Draft]]:
     """The atomic facts of one parsed document, in reading order.
 
-    A fact's statement is made of its sentence's own words: its clause, the subject or the named
-    antecedent it borrows from the same sentence (which then count as its evidence too), and
-    resolved pronouns shown with what they were read as ("he [Gustavo Petro]"), each recorded in
-    ``Fact.resolved``. Words inside quotation marks stay a quotation.
+    A fact's statement is made of its sentence's own words: its clause, what it borrows from the
+    same sentence to read whole (a subject, an antecedent, the clause a piece hangs from, a
+    frame; ``Fact.context_spans``, not its evidence), and resolved pronouns shown with what they
+    were read as ("he [Gustavo Petro]"), each recorded in ``Fact.resolved``. Words inside
+    quotation marks stay a quotation.
     """
     doc = pd.doc
     pronouns = pronouns or {}

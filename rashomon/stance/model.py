@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from rashomon.backends.nli import softmax
 from rashomon.errors import ConfigurationError
 from rashomon.stance.features import (
     FEATURE_NAMES,
@@ -34,12 +35,6 @@ MODEL_DIR = Path(__file__).resolve().parents[1] / "data" / "stance"
 FORMAT = 1
 STANCE_LABELS: tuple[str, ...] = ("agree", "disagree", "discuss")
 MODEL_FILES: tuple[str, ...] = ("model.json", "vocabulary.json", "weights.npz")
-
-
-def softmax(z: np.ndarray) -> np.ndarray:
-    z = z - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 class Linear:

@@ -209,18 +209,13 @@ class Trainer:
         tmp.replace(path)
 
     def predict(self, pairs: Sequence[NliPair], batch_size: int = 64) -> np.ndarray:
-        import torch
+        """Probabilities in :data:`LABELS` order (the head is trained in that order)."""
+        from rashomon.backends.nli import pair_logits, softmax
 
         self.model.eval()
-        order = sorted(range(len(pairs)), key=lambda i: len(pairs[i].premise)
-                       + len(pairs[i].hypothesis))  # fmt: skip
-        probs = np.zeros((len(pairs), 3), dtype=np.float32)
-        with torch.inference_mode():
-            for k in range(0, len(order), batch_size):
-                idx = order[k : k + batch_size]
-                logits = self.model(**self.encode([pairs[i] for i in idx])).logits
-                probs[idx] = torch.softmax(logits.float(), dim=-1).numpy()
-        return probs
+        logits = pair_logits(self.model, self.tokenizer, [(p.premise, p.hypothesis) for p in pairs],
+                             batch_size=batch_size, max_length=self.config.max_length)  # fmt: skip
+        return softmax(logits).astype(np.float32)
 
     def export(self, folder: Path) -> None:
         """fp16 safetensors, config and tokenizer: a folder CrossEncoderJudge loads."""

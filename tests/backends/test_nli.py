@@ -146,7 +146,7 @@ def test_learned_judge_averages_its_members(tmp_path):
     single, ensemble = LearnedJudge(one, embedder=emb), LearnedJudge(two, embedder=emb)
     x = single.featurizer([(NAVY, NAVY_NUMBER), (QUAKE, NAVY)])
     z = x @ w2 + b2
-    second = nli._softmax(z / 2.0)[:, [1, 2, 0]]
+    second = nli.softmax(z / 2.0)[:, [1, 2, 0]]
     expected = (single.predict_features(x) + second) / 2
     np.testing.assert_allclose(ensemble.predict_features(x), expected, rtol=1e-4, atol=1e-6)
 
