@@ -294,7 +294,8 @@ class StoryFact:
     # a shared subject): shown with the evidence, but not what the fact asserts anew.
     context: list[Span] = field(default_factory=list)
     wording: str = ""  # the document whose wording the statement is
-    # Each report's own wording of the fact (document id -> statement); not serialised.
+    # Each report's wording of the fact where it is that report's whole clause (document id ->
+    # statement), for a brief that cites every report; not serialised.
     wordings: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property

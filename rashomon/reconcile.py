@@ -557,7 +557,10 @@ class Reconciler:
                     resolved=list(shown.fact.resolved),
                     context=[s for m in members for s in m.fact.context_spans],
                     wording=shown.fact.document,
-                    wordings={m.fact.document: m.fact.statement for m in members},
+                    # Only wordings that are the member's own whole clause: a part, or a piece
+                    # stated with its clause, says more than the other reports carry.
+                    wordings={m.fact.document: m.fact.statement for m in members
+                              if not m.part and not m.fact.focus},
                     status=status,
                     evidence=evidence,
                     documents=docs,

@@ -2,7 +2,8 @@
 
 The brief is extractive, so that it never says what no report said. Its sentences are the
 story's corroborated facts, each in the wording of a report that adds nothing the others leave
-out (so every report cited carries all of it), picked by how many reports carry them and how
+out and states it as a whole clause of its own (so every report cited carries all of it; a
+fact with no such wording stays out), picked by how many reports carry them and how
 early the reports tell them (news puts what matters first), at most one from a report's
 sentence, then put in the reports' own order. Contradictions get a sentence of their own that
 names both sides. Then, for each report, the first notable fact only it carries: "Only X
@@ -34,16 +35,12 @@ def _sentence(text: str) -> str:
     return text if text[-1:] in ".!?”\"'’" else text + "."
 
 
-def _wording(fact: StoryFact) -> tuple[str, list[str]]:
-    """The statement to give and the reports that carry all of it: the wording of a report
-    that adds no detail (then every report of the fact carries it), else the shown wording with
-    the reports whose additions it does not leave out."""
-    adders = {d.span.document for d in fact.details if d.kind == "addition"}
+def _wording(fact: StoryFact) -> str | None:
+    """A statement every report of the fact carries whole: the wording of a report that adds no
+    detail (a date, a name, a phrase) and is its own whole clause; None when there is none."""
+    adders = {d.span.document for d in fact.details}
     plain = [doc for doc in fact.documents if doc not in adders and doc in fact.wordings]
-    if plain and fact.wordings:
-        return fact.wordings[plain[0]], list(fact.documents)
-    # Every report adds something: the shown wording, cited by its own report only.
-    return fact.statement, [fact.wording or fact.documents[0]]
+    return fact.wordings[plain[0]] if plain else None
 
 
 def _overlaps(a: Sequence[Span], b: Sequence[Span]) -> bool:
@@ -78,12 +75,12 @@ def build_brief(
             if len(picked) >= max_sentences:
                 break
             keys = set(fact_sentence.get(f.id, []))
-            text, docs = _wording(f)
-            if len(docs) < 2 or keys & used_sentences or _key(text) in said:
+            text = _wording(f)
+            if text is None or keys & used_sentences or _key(text) in said:
                 continue
             used_sentences |= keys
             said.add(_key(text))
-            docs = sorted(set(docs), key=doc_index.get)
+            docs = sorted(f.documents, key=doc_index.get)
             evidence = [*f.evidence, *f.context]
             given.extend(f.evidence)
             picked.append((position(f), BriefSentence(_sentence(text), docs, evidence, [f.id])))
