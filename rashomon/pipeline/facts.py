@@ -144,6 +144,14 @@ def _relative_adverb(head: Token) -> Token | None:
     return None
 
 
+def _coordinated(conj: Token) -> bool:
+    """Whether a conjunct verb is joined to its head by a conjunction or a comma ("arrived and
+    met", "arrived, met"), not by a parse that took "delayed the decision to re - certify" for
+    two clauses ("Trump certify the agreement" would be no fact of the report's)."""
+    between = conj.doc[min(conj.i, conj.head.i) + 1 : max(conj.i, conj.head.i)]
+    return any(t.dep_ in ("cc", "preconj") or t.text in (",", ";") for t in between)
+
+
 def _is_clause_head(tok: Token, sent: SpacySpan) -> bool:
     """Where a sentence splits into facts: its root, clauses coordinated with a fact's clause
     ("Petro arrived and met Trump"), relative clauses, and adverbial or participial clauses
@@ -172,7 +180,8 @@ def _is_clause_head(tok: Token, sent: SpacySpan) -> bool:
         # condition may cover both, so coordinated clauses under a condition stay together.
         if any(_conditional(c) for v in (tok, tok.head) for c in v.children if c.dep_ == "advcl"):
             return False
-        return tok.head.pos_ in ("VERB", "AUX") and _is_clause_head(tok.head, sent)
+        return (tok.head.pos_ in ("VERB", "AUX") and _coordinated(tok)
+                and _is_clause_head(tok.head, sent))  # fmt: skip
     return False
 
 

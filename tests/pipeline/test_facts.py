@@ -245,3 +245,10 @@ def test_a_relative_pronoun_inside_a_quotation_stays_with_its_reading_shown(nlp)
                                    "Trump said in a tweet."))
     assert any("who [Japan] has hit us hard" in s for s in got)
     assert not any("Japan has hit us" in s for s in got)
+
+
+def test_verbs_joined_only_by_a_misparse_are_not_two_clauses(nlp):
+    got = statements(facts_of(nlp, "Trump delayed the decision to re - certify the 2015 Iran "
+                                   "nuclear agreement, which lifts economic sanctions on Iran."))
+    assert not any(s.startswith("Trump certify") for s in got)
+    assert any(s.startswith("Trump delayed the decision to re - certify") for s in got)
