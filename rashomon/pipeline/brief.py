@@ -3,7 +3,8 @@
 The brief is extractive, so that it never says what no report said. Its sentences are the
 story's corroborated facts, each in the wording of a report that adds nothing the others leave
 out and states it as a whole clause of its own (so every report cited carries all of it; a
-fact with no such wording stays out), picked by how many reports carry them and how
+fact with no such wording stays out, and so does one whose alignment the scores were unsure
+of, :data:`~rashomon.pipeline.align.VERIFY_BELOW`), picked by how many reports carry them and how
 early the reports tell them (news puts what matters first), at most one from a report's
 sentence, then put in the reports' own order. Contradictions get a sentence of their own that
 names both sides. Then, for each report, the first notable fact only it carries: "Only X
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rashomon.model import Article, BriefSentence, Contradiction, Span, StoryFact
+from rashomon.pipeline.align import VERIFY_BELOW
 
 MAX_SENTENCES = 5
 MAX_SINGLE_SOURCE = 3
@@ -74,6 +76,8 @@ def build_brief(
         for f in shared:
             if len(picked) >= max_sentences:
                 break
+            if f.similarity is not None and f.similarity < VERIFY_BELOW:
+                continue  # an alignment the scores were unsure of: not for the brief
             keys = set(fact_sentence.get(f.id, []))
             text = _wording(f)
             if text is None or keys & used_sentences or _key(text) in said:
