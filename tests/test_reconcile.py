@@ -184,7 +184,7 @@ def test_edits_that_change_no_claim_are_no_contradiction(reconciler, old, new):
 def test_no_judged_contradiction_between_the_same_words_said_by_someone():
     from rashomon.model import Fact, Span
     from rashomon.pipeline.align import FactView
-    from rashomon.reconcile import _same_words
+    from rashomon.pipeline.stages.compare import same_words
 
     text = "The memos made clear the cloud was not the Russian interference"
 
@@ -196,5 +196,68 @@ def test_no_judged_contradiction_between_the_same_words_said_by_someone():
     plain = view("a", [])
     attributed = view("b", [Span("b", 70, 80, "they added")])
     changed = view("c", [Span("c", 70, 80, "not Russia")])
-    assert _same_words(plain, attributed)
-    assert not _same_words(plain, changed)
+    assert same_words(plain, attributed)
+    assert not same_words(plain, changed)
+
+
+WIRE = (
+    "The council approved the budget for next year after a debate that lasted all night. "
+    "Two members of the council voted against the plan, which cuts spending on roads. "
+    "The committee that drafted it met on Monday to settle the last disagreements, "
+    "the mayor, Anne Hidalgo, said in a statement to reporters.\n"
+)
+
+
+def _json(comparison) -> str:
+    data = json.loads(render(comparison, "json"))
+    data.pop("timings")
+    return json.dumps(data, ensure_ascii=False)
+
+
+@pytest.fixture(scope="module")
+def two_stories(example_articles):
+    wire = Article(id="wire.txt", text=WIRE, source="wire")
+    return [list(example_articles), [wire, edited(wire, "met on Monday", "met on Friday")]]
+
+
+def test_compare_many_gives_each_story_what_compare_gives_it(reconciler, two_stories):
+    alone = [_json(reconciler.compare(story)) for story in two_stories]
+    together = reconciler.compare_many(two_stories)
+    assert [_json(c) for c in together] == alone
+    # The second story's contradiction is still there, and nothing leaked between the stories.
+    assert [c.kind for c in together[1].contradictions] == ["date"]
+    assert {d.id for d in together[0].documents} == {a.id for a in two_stories[0]}
+    assert set(together[0].timings) >= {"parse", "embed", "align", "compare", "brief", "total"}
+
+
+def test_the_state_pickles_after_every_stage(reconciler, two_stories):
+    import pickle
+
+    from rashomon.pipeline.state import StoryState
+
+    states = [StoryState(articles=list(story)) for story in two_stories]
+    for stage in reconciler.stages():
+        states = list(stage.pipe(states, batch_size=2))
+        # What another process would get: the states rebuilt from bytes, Docs included.
+        states = pickle.loads(pickle.dumps(states))
+        assert all(s.parsed and s.parsed[0].doc.vocab is s.parsed[-1].doc.vocab for s in states)
+    for state, story in zip(states, two_stories, strict=True):
+        assert state.comparison is not None
+        state.comparison.models = reconciler.model_names()
+        assert _json(state.comparison) == _json(reconciler.compare(story))
+    # Views carry their own data: infos, parts and part vectors, groups their conflicts.
+    views = states[0].all_views
+    assert all(v.info is not None for v in views)
+    assert any(v.part_vectors for v in views)
+    assert [c.kind for g in states[1].groups for c in g.typed] == ["date"]
+
+
+def test_a_story_is_checked_before_any_stage_runs(reconciler, example_articles):
+    from rashomon.errors import InputError
+
+    with pytest.raises(InputError) as empty:
+        reconciler.compare_many([list(example_articles), []])
+    assert empty.value.code == "E040"
+    with pytest.raises(InputError) as twice:
+        reconciler.compare_many([[example_articles[0], example_articles[0]]])
+    assert twice.value.code == "E010"

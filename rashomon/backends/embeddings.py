@@ -41,7 +41,8 @@ def _default_model_path() -> Path:
 
 
 def resolve_device(device: str | None = None) -> str:
-    """``cpu`` unless ``RASHOMON_DEVICE`` or the caller asks for another (``cuda``, ``auto``)."""
+    """Where a model runs: ``device`` when given (``cpu``, ``cuda``, ``auto``), else
+    ``RASHOMON_DEVICE``, else ``cpu``; ``auto`` is ``cuda`` when there is a GPU."""
     device = device or os.environ.get("RASHOMON_DEVICE", "cpu")
     if device == "auto":
         import torch
@@ -122,14 +123,16 @@ class SentenceTransformerEmbedder:
         return out
 
 
-_default: SentenceTransformerEmbedder | None = None
+_defaults: dict[str, SentenceTransformerEmbedder] = {}
 _default_lock = threading.Lock()
 
 
-def default_embedder() -> SentenceTransformerEmbedder:
-    """The process-wide default embedder, loaded once on first use."""
-    global _default
+def default_embedder(device: str | None = None) -> SentenceTransformerEmbedder:
+    """The process-wide default embedder for ``device`` (``cpu``, ``cuda``, ``auto``; None:
+    ``RASHOMON_DEVICE``, else the CPU), loaded once on first use."""
+    where = resolve_device(device)
     with _default_lock:
-        if _default is None:
-            _default = SentenceTransformerEmbedder()
-        return _default
+        embedder = _defaults.get(where)
+        if embedder is None:
+            embedder = _defaults[where] = SentenceTransformerEmbedder(device=where)
+        return embedder

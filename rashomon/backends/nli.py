@@ -27,6 +27,7 @@ import math
 import os
 import re
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -485,6 +486,9 @@ class CrossEncoderJudge:
             quantize = self.device == "cpu"
         if quantize:
             model = _quantized(model)
+        # int8 activations are scaled per batch, so a pair's probabilities then depend on the
+        # pairs judged with it: such a judge must not pool the pairs of different stories.
+        self.pools = not quantize
         self.model = model.to(self.device)
         self.name = path.name if path.name != "nli" else "rashomon-nli-minilm-l6"
         self.batch_size = batch_size
@@ -526,6 +530,26 @@ class CrossEncoderJudge:
         return softmax(logits[:, self.order]).astype(np.float32)
 
 
+def judge_groups(judge: Any, groups: Sequence[Sequence[tuple[str, str]]]) -> list[np.ndarray]:
+    """The judge's probabilities for each group of pairs (each story's pairs, say).
+
+    A judge whose result for a pair does not depend on the other pairs of the call (``pools``,
+    true unless the judge says otherwise) judges all the groups in one call; one that does (the
+    int8 cross-encoder on the CPU) judges each group in a call of its own, so that a group's
+    probabilities are what judging it alone gives.
+    """
+    sizes = [len(g) for g in groups]
+    if not getattr(judge, "pools", True):
+        return [np.asarray(judge.judge(list(g))) if g else np.zeros((0, len(LABELS)), np.float32)
+                for g in groups]  # fmt: skip
+    flat = [pair for g in groups for pair in g]
+    if not flat:
+        return [np.zeros((0, len(LABELS)), np.float32) for _ in groups]
+    probs = np.asarray(judge.judge(flat))
+    bounds = np.cumsum([0, *sizes])
+    return [probs[bounds[k] : bounds[k + 1]] for k in range(len(groups))]
+
+
 def pair_logits(model: Any, tokenizer: Any, pairs: Sequence[tuple[str, str]], *,
                 batch_size: int, max_length: int, device: str = "cpu") -> np.ndarray:  # fmt: skip
     """A sequence-pair classifier's logits for (premise, hypothesis) pairs, in the model's own
@@ -551,7 +575,6 @@ BUNDLED_MODEL = DATA_DIR / "nli"
 def _quantized(model: Any) -> Any:
     """The model with int8 linear layers (dynamic quantisation), or as it is where this torch
     no longer offers it."""
-    import warnings
 
     import torch
 
@@ -565,17 +588,20 @@ def _quantized(model: Any) -> Any:
 
 
 _default: EntailmentJudge | None = None
-_cross_encoders: dict[str, CrossEncoderJudge] = {}
+_cross_encoders: dict[tuple[str, str], CrossEncoderJudge] = {}
 _default_lock = threading.Lock()
 
 
-def default_judge(embedder: Any = None) -> EntailmentJudge:
-    """The entailment judge to use, loaded once per process (per folder):
+def default_judge(embedder: Any = None, *, device: str | None = None) -> EntailmentJudge:
+    """The entailment judge to use, loaded once per process (per folder and device):
 
     1. :class:`CrossEncoderJudge` from ``$RASHOMON_NLI_MODEL`` when it names a folder;
     2. else rashomon's own cross-encoder in ``rashomon/data/nli/`` (``rashomon train nli``),
        when it is there; a damaged one is an error naming the file, never a silent fallback;
     3. else :class:`LearnedJudge` (using ``embedder``, or the default embedder).
+
+    ``device`` (``cpu``, ``cuda``, ``auto``; None: ``RASHOMON_DEVICE``, else the CPU) is where a
+    cross-encoder runs; the learned judge runs where its embedder does.
     """
     global _default
     folder = os.environ.get(ENV_MODEL)
@@ -584,10 +610,13 @@ def default_judge(embedder: Any = None) -> EntailmentJudge:
     if not folder and (BUNDLED_MODEL / "config.json").exists():
         folder = str(BUNDLED_MODEL)
     if folder:
+        from rashomon.backends.embeddings import resolve_device
+
+        where = resolve_device(device)
         with _default_lock:
-            judge = _cross_encoders.get(folder)
+            judge = _cross_encoders.get((folder, where))
             if judge is None:
-                judge = _cross_encoders[folder] = CrossEncoderJudge(folder)
+                judge = _cross_encoders[(folder, where)] = CrossEncoderJudge(folder, device=where)
             return judge
     if embedder is not None:
         return LearnedJudge(embedder=embedder)

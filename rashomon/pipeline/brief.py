@@ -66,6 +66,10 @@ def build_brief(
     used_sentences: set[tuple[str, int]] = set()
     given: list[Span] = []
 
+    def doc_order(doc: str) -> int:
+        # Every document of a fact is one of ``documents``; an unknown one would go last.
+        return doc_index.get(doc, n_docs)
+
     def position(f: StoryFact) -> int:
         return min((s for _, s in fact_sentence.get(f.id, [])), default=0)
 
@@ -84,7 +88,7 @@ def build_brief(
                 continue
             used_sentences |= keys
             said.add(_key(text))
-            docs = sorted(f.documents, key=doc_index.get)
+            docs = sorted(f.documents, key=doc_order)
             evidence = [*f.evidence, *f.context]
             given.extend(f.evidence)
             picked.append((position(f), BriefSentence(_sentence(text), docs, evidence, [f.id])))
@@ -96,13 +100,13 @@ def build_brief(
             continue
         parts = []
         for side in sides:
-            docs = sorted({s.document for s in side}, key=doc_index.get)
+            docs = sorted({s.document for s in side}, key=doc_order)
             parts.append(f"{', '.join(names[d] for d in docs)}: “{side[0].text}”")
         text = f"The reports disagree ({c.kind}): " + "; ".join(parts) + "."
         if _key(text) in said:
             continue
         said.add(_key(text))
-        docs = sorted({s.document for side in sides for s in side}, key=doc_index.get)
+        docs = sorted({s.document for side in sides for s in side}, key=doc_order)
         brief.append(
             BriefSentence(text, docs, [s for side in sides for s in side], list(c.facts))
         )

@@ -26,10 +26,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
 from spacy.tokens import Token
 
-from rashomon.model import Detail, Quantity, Span, TimeMention
+from rashomon.model import ContradictionKind, Detail, Quantity, Span, TimeMention
 from rashomon.pipeline.align import FactGroup, FactView
 from rashomon.pipeline.lexicon import (
     MONTHS,
@@ -38,6 +37,7 @@ from rashomon.pipeline.lexicon import (
     TITLE_WORDS,
     WEEKDAYS,
     fold,
+    places,
     unit_synonyms,
 )
 from rashomon.pipeline.measures import month_of, parse_number, weekday_of
@@ -72,7 +72,9 @@ RELATIONAL_WORDS = frozenset(
     "since until during".split()
 )
 
-KIND_LABEL = {"person": "person", "place": "place", "organization": "organization"}
+KIND_LABEL: dict[str, ContradictionKind] = {
+    "person": "person", "place": "place", "organization": "organization"
+}
 
 # One edit: the longest replaced stretch, in words, and the words that must stay the same.
 EDIT_MAX_WORDS = 4
@@ -100,7 +102,7 @@ class Word:
 class Conflict:
     """A typed contradiction between two members of a group."""
 
-    kind: str
+    kind: ContradictionKind
     a: FactView
     b: FactView
     explanation: str
@@ -198,7 +200,7 @@ def date_conflict(a: ViewInfo, b: ViewInfo) -> tuple[TimeMention, TimeMention] |
 
 def name_conflict(
     a: ViewInfo, b: ViewInfo, names: dict[str, str] | None = None, *, same_words: bool = False
-) -> tuple[str, str, str] | None:
+) -> tuple[ContradictionKind, str, str] | None:
     """(kind, entity of a, entity of b) when a name in one role is replaced by another.
 
     With ``same_words`` (the two facts share all their other words), the roles need not match
@@ -226,8 +228,6 @@ def name_conflict(
 
 
 def _is_country(name: str) -> bool:
-    from rashomon.pipeline.lexicon import places
-
     aliases, _ = places()
     return fold(name) in aliases
 
@@ -284,41 +284,36 @@ def detail_kind(span: Span, info: ViewInfo) -> str:
     return "addition"
 
 
-def group_details(
-    group: FactGroup,
-    part_terms: dict[int, list[tuple[Span, set[str]]]],
-    infos: dict[int, ViewInfo],
-    part_vectors: dict[tuple[int, int], np.ndarray] | None = None,
-) -> list[Detail]:
+def group_details(group: FactGroup) -> list[Detail]:
     """Parts of each member that no other member of the group carries.
 
     A part is carried by another member when that member shares most of its terms, or, for a
     phrase of several words, when it says the same in other words (the phrase's embedding is
     close to the other fact or to one of its parts: "not doing enough to curb cocaine flows" /
-    "not doing enough to combat cocaine trafficking").
+    "not doing enough to combat cocaine trafficking"). Each member carries its parts
+    (:attr:`FactView.parts`), their embeddings (:attr:`FactView.part_vectors`) and its
+    :attr:`FactView.info`.
     """
     details: list[Detail] = []
-    vectors = part_vectors or {}
     for m in group.members:
         others = [o for o in group.members if o is not m]
         scored: list[tuple[Span, float]] = []
-        for k, (span, terms) in enumerate(part_terms.get(id(m), [])):
+        for k, (span, terms) in enumerate(m.parts):
             if not terms:
                 continue
             coverage = max(len(terms & o.terms) / len(terms) for o in others)
-            vec = vectors.get((id(m), k))
+            vec = m.part_vectors.get(k)
             if coverage < PART_COVERAGE and vec is not None:
                 for o in others:
-                    candidates = [o.vector] + [
-                        v for (vid, _), v in vectors.items() if vid == id(o)
-                    ]
+                    candidates = [o.vector, *o.part_vectors.values()]
                     best = max(float(vec @ c) for c in candidates if c is not None)
                     if best >= PART_PARAPHRASE:
                         coverage = 1.0
                         break
             scored.append((span, coverage))
         for span in minimal_details(scored):
-            details.append(Detail(span, detail_kind(span, infos[id(m)]), "only this report"))
+            assert m.info is not None  # set by the facts stage for every view
+            details.append(Detail(span, detail_kind(span, m.info), "only this report"))
     return details
 
 
@@ -331,7 +326,7 @@ _POLARITY_WORDS = NEGATIONS | NEGATIVE_PREDICATES | {
 
 def explain_judged(
     a: FactView, b: FactView, ia: ViewInfo, ib: ViewInfo, names: dict[str, str]
-) -> str | None:
+) -> ContradictionKind | None:
     """The kind of a contradiction the judge found, read off the words that differ; None when
     the difference is only a rewording of the same polarity ("denied his campaign colluded" /
     "said his campaign did not collude")."""
@@ -472,7 +467,7 @@ def edit_conflict(
     if ra and rb:
         date = all(_is_date_word(w) for w in (*ra, *rb))
 
-        def replaced(kind: str) -> Conflict:
+        def replaced(kind: ContradictionKind) -> Conflict:
             ca, cb = _covering(ra, sa), _covering(rb, sb)
             said_a, said_b = (" ".join(sp.text for sp in c) for c in (ca, cb))
             return Conflict(kind, a, b, f"{said_a!r} against {said_b!r}", ca, cb)
@@ -603,15 +598,15 @@ def find_conflict(
         return None
     pair = number_conflict(ia, ib)
     if pair is not None:
-        x, y = pair
+        qa, qb = pair
         return Conflict(
-            "number", a, b, f"{x.span.text!r} against {y.span.text!r}", [x.span], [y.span]
+            "number", a, b, f"{qa.span.text!r} against {qb.span.text!r}", [qa.span], [qb.span]
         )
     dates = date_conflict(ia, ib)
     if dates is not None:
-        x, y = dates
+        ta, tb = dates
         return Conflict(
-            "date", a, b, f"{x.span.text!r} against {y.span.text!r}", [x.span], [y.span]
+            "date", a, b, f"{ta.span.text!r} against {tb.span.text!r}", [ta.span], [tb.span]
         )
     swap = name_conflict(ia, ib, names, same_words=same_words)
     if swap is not None and swap[0] == "place" and not same_words and not (
@@ -671,20 +666,21 @@ def find_conflict(
 
 def group_conflicts(
     group: FactGroup,
-    infos: dict[int, ViewInfo],
-    similarity: dict[tuple[int, int], float],
     antonyms: set[frozenset[str]] | None = None,
     entity_names: dict[str, str] | None = None,
     entity_documents: dict[str, set[str]] | None = None,
 ) -> list[Conflict]:
+    """The typed contradictions between the members of a group, pair by pair (each member
+    carries its :attr:`FactView.info` and vector)."""
     out: list[Conflict] = []
     members: Sequence[FactView] = group.members
     for i, a in enumerate(members):
         for b in members[i + 1 :]:
-            sim = similarity.get((id(a), id(b)), similarity.get((id(b), id(a)), 0.0))
-            c = find_conflict(
-                a, b, infos[id(a)], infos[id(b)], sim, antonyms, entity_names, entity_documents
-            )
+            # Set by the facts stage.
+            assert a.info is not None and b.info is not None
+            assert a.vector is not None
+            sim = float(a.vector @ b.vector)
+            c = find_conflict(a, b, a.info, b.info, sim, antonyms, entity_names, entity_documents)
             if c is not None:
                 out.append(c)
     return out

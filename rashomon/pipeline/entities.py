@@ -23,8 +23,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
-from spacy.tokens import Token
 
 from rashomon.model import Entity, EntityKind, Mention
 from rashomon.pipeline.annotate import ParsedDoc
@@ -93,7 +93,7 @@ def _trim(ent: SpacySpan) -> tuple[int, int]:
     return start, end
 
 
-def _title_before(doc, start: int, end: int) -> str | None:
+def _title_before(doc: Doc, start: int, end: int) -> str | None:
     """The title words right before a name: "Colombian President" in "Colombian President X"."""
     names = set(range(start, end))
     i = start - 1
@@ -119,7 +119,7 @@ def _title_before(doc, start: int, end: int) -> str | None:
     return doc[first:start].text
 
 
-def _title_from_apposition(doc, start: int, end: int) -> str | None:
+def _title_from_apposition(doc: Doc, start: int, end: int) -> str | None:
     """ "Colombia's Foreign Minister, Rosa Villavicencio" or "Rand Paul, a senator from ..."."""
     root = doc[start:end].root
     candidates: list[Token] = []
@@ -131,7 +131,7 @@ def _title_from_apposition(doc, start: int, end: int) -> str | None:
             toks = [t for t in head.subtree if not (start <= t.i < end)]
             # keep the noun phrase of the title only, up to the name
             toks = [t for t in toks if t.i < start or t.i >= end]
-            words = []
+            words: list[Token] = []
             for t in toks:
                 if t.is_punct and t.text not in ("’s", "'s"):
                     if words:
@@ -147,7 +147,7 @@ def _title_from_apposition(doc, start: int, end: int) -> str | None:
     return None
 
 
-def _merged_entities(doc) -> list[SpacySpan]:
+def _merged_entities(doc: Doc) -> list[SpacySpan]:
     """The recogniser's entities, with adjacent person names joined ("Rosa Yolanda" +
     "Villavicencio" is one name)."""
     merged: list[SpacySpan] = []
@@ -261,7 +261,7 @@ class _Cluster:
     def __init__(self) -> None:
         self.mentions: list[RawMention] = []
         self.keys: set[str] = set()
-        self.kind_votes: Counter[str] = Counter()
+        self.kind_votes: Counter[EntityKind] = Counter()
         self.titles: Counter[str] = Counter()
 
     def add(self, m: RawMention) -> None:
@@ -278,7 +278,7 @@ class _Cluster:
         # often the recogniser tags it as an organisation elsewhere.
         if self.titles and self.kind_votes["person"]:
             return "person"
-        return self.kind_votes.most_common(1)[0][0]  # type: ignore[return-value]
+        return self.kind_votes.most_common(1)[0][0]
 
 
 def _dominant(keys: set[str], clusters: dict[str, _Cluster]) -> str | None:
@@ -340,16 +340,16 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
             full_by_part[parts[-1]].add(k)
             full_by_first[parts[0]].add(k)
     for k in list(clusters):
-        c = clusters.get(k)
-        if c is None or " " in k:
+        lone = clusters.get(k)
+        if lone is None or " " in k:
             continue
         # Surnames come last in most names and first in some ("Kim" of "Kim Jong Un").
         fulls = full_by_part.get(k) or full_by_first.get(k)
         # The recogniser often mislabels a lone surname; a known place name is never joined.
-        target = _dominant(fulls, clusters) if fulls else None
-        if target is not None and _place_key(k) is None and target != k:
-            for m in c.mentions:
-                clusters[target].add(m)
+        full = _dominant(fulls, clusters) if fulls else None
+        if full is not None and _place_key(k) is None and full != k:
+            for m in lone.mentions:
+                clusters[full].add(m)
             del clusters[k]
 
     # 3. Pick up missed mentions of known multi-letter names by string match.
@@ -360,18 +360,18 @@ def resolve(parsed: Sequence[ParsedDoc]) -> EntityIndex:
         for m in c.mentions:
             if m.end - m.start == 1:
                 by_token_key.setdefault(m.key, k)
-    covered = [set() for _ in parsed]
+    covered: list[set[int]] = [set() for _ in parsed]
     for m in raw:
         covered[m.doc].update(range(m.start, m.end))
     for i, pd in enumerate(parsed):
         for tok in pd.doc:
             if tok.i in covered[i] or not (tok.is_title or tok.is_upper) or len(tok.text) < 2:
                 continue
-            k = by_token_key.get(name_key(tok.text))
-            if k is None or (tok.is_sent_start and tok.lower_ in ("the", "a")):
+            known = by_token_key.get(name_key(tok.text))
+            if known is None or (tok.is_sent_start and tok.lower_ in ("the", "a")):
                 continue
-            cl = clusters[k]
-            m = RawMention(i, tok.i, tok.i + 1, tok.text, cl.kind, "MATCH", k)
+            cl = clusters[known]
+            m = RawMention(i, tok.i, tok.i + 1, tok.text, cl.kind, "MATCH", known)
             cl.add(m)
             covered[i].add(tok.i)
 

@@ -616,7 +616,7 @@ def _negated(head: Token, tokens: set[int]) -> bool:
 _QUOTE_MARKS = frozenset({"“", "”", '"', "‘", "’", "'"})
 
 
-def in_quotation(tokens: set[int], doc) -> bool:
+def in_quotation(tokens: set[int], doc: Doc) -> bool:
     """Whether the fact's words sit inside quotation marks (someone's words, not the report's)."""
     words = [doc[i] for i in sorted(tokens) if doc[i].text not in _QUOTE_MARKS]
     first = words[0] if words else doc[min(tokens)]
@@ -628,7 +628,7 @@ def in_quotation(tokens: set[int], doc) -> bool:
     return opened > 0
 
 
-def negation_parity(tokens: set[int], doc) -> int:
+def negation_parity(tokens: set[int], doc: Doc) -> int:
     """How many negations the fact's words hold, modulo 2, wherever the parser hung them."""
     return sum(1 for i in tokens if _negates(doc[i])) % 2
 

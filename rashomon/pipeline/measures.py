@@ -102,9 +102,9 @@ def _unit_of(tok: Token, last: Token) -> tuple[str | None, float, str]:
     return None, 1.0, "count"
 
 
-def find_quantities(doc: Doc) -> list[tuple[int, int, Quantity | tuple]]:
+def find_quantities(doc: Doc) -> list[tuple[int, int, tuple[float, str | None, str, bool]]]:
     """Numbers with units, as (first token, end token, (value, unit, kind, approximate))."""
-    out: list[tuple[int, int, tuple]] = []
+    out: list[tuple[int, int, tuple[float, str | None, str, bool]]] = []
     i = 0
     n = len(doc)
     while i < n:
@@ -243,8 +243,8 @@ def measure(pd: ParsedDoc) -> Measures:
         if start >= end:
             continue
         text = doc[start:end].text
-        value, granularity = normalise_time(text, year_hint)
-        if ent.label_ == "TIME" and value is None:
+        when, granularity = normalise_time(text, year_hint)
+        if ent.label_ == "TIME" and when is None:
             granularity = "time"
-        times.append((start, end, TimeMention(pd.token_span(start, end - 1), value, granularity)))
+        times.append((start, end, TimeMention(pd.token_span(start, end - 1), when, granularity)))
     return Measures(quantities, times)
