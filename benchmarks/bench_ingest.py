@@ -19,7 +19,8 @@ Reported per size:
 * ``add1 ms``: the time to add ONE new article to the finished store (``Corpus.add_article``:
   language, dedup, features, online assignment, one transaction), median of 9; ``ingest1 s``:
   the time of ``Corpus.ingest`` of a one-article file, which adds the window re-clustering
-  and the clusterer snapshot (median of 3);
+  (the clusterer snapshot is only rewritten when due, see ``ingest.COMPACT_RATIO``; median
+  of 3; ``benchmarks/bench_incremental.py`` measures percentiles over more probes);
 * ``B3 F1``: B-cubed F1 of ``Corpus.stories()`` against the generator's gold stories, online
   and after the re-clustering (every article, near-duplicates included).
 

@@ -1,6 +1,6 @@
 """Which language an article is in, because the reconciliation engine reads English only.
 
-    from rashomon.corpus.language import detect_language, language_of
+    from rashomon.language import detect_language, language_of
     detect_language("Der Bundestag hat am Donnerstag ...")   # ("de", 0.99)
     language_of(article)                                      # declared, else detected
 
@@ -24,6 +24,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
+from importlib.metadata import version
 from typing import Any
 
 from rashomon.model import Article
@@ -71,8 +72,6 @@ def detector_name() -> str:
     """Which detector answers: ``py3langid <version>`` or ``builtin``."""
     if _get_identifier():
         try:
-            from importlib.metadata import version
-
             return f"py3langid {version('py3langid')}"
         except Exception:
             return "py3langid"
@@ -203,8 +202,8 @@ def _builtin_detect(text: str) -> tuple[str, float]:
     scores = {lang: sum(1 for w in words if w in stops) for lang, stops in _STOP_SETS.items()}
     # Letters only some languages use count too: Turkish or Finnish news has few function
     # words (suffixes do their work), but its letters give it away.
-    for lang, letters in _LETTERS.items():
-        scores[lang] += sum(1 for w in words if letters.intersection(w))
+    for lang, marks in _LETTERS.items():
+        scores[lang] += sum(1 for w in words if marks.intersection(w))
     best = max(scores, key=lambda lang: scores[lang])
     top = scores[best]
     if top == 0:

@@ -6,11 +6,13 @@ Every command takes ``--db`` (default ``$RASHOMON_DB``, else the per-user SQLite
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,7 @@ DB_HELP = (
     "[default: $RASHOMON_DB, else ~/.local/share/rashomon/rashomon.sqlite3]"
 )
 STORY_FORMATS = ("terminal", "md", "json", "html")
+INGEST_FORMATS = ("text", "json")
 LIST_FORMATS = ("table", "json")
 
 
@@ -33,13 +36,48 @@ def _db_option() -> Any:
     return typer.Option(None, "--db", help=DB_HELP, show_default=False)
 
 
-def _open(db: str | None, *, read_options: dict[str, Any] | None = None) -> Any:
+def _executor_option() -> Any:
+    return typer.Option(
+        "local", "--executor", "-x",
+        help="Where the work runs: local (this process) or ray (a Ray cluster; pip install "
+        "'rashomon[cluster]').",
+    )
+
+
+def _address_option() -> Any:
+    return typer.Option(
+        None, "--address", show_default=False,
+        help="The Ray cluster's head, host:port or ray://host:10001 [default: $RAY_ADDRESS, "
+        "else a cluster running on this machine, else a new one-node one].",
+    )
+
+
+@contextlib.contextmanager
+def _executor(name: str, address: str | None) -> Iterator[Any]:
+    """The executor for ``--executor``/``--address`` (None for local: the corpus's own)."""
+    from rashomon.executors.base import EXECUTORS, make_executor
+
+    if name not in EXECUTORS:
+        raise InputError("E177", name=name, expected=", ".join(EXECUTORS))
+    if name == "local":
+        yield None
+        return
+    executor = make_executor(name, address)
+    try:
+        yield executor
+    finally:
+        executor.close()
+
+
+def _open(
+    db: str | None, *, read_options: dict[str, Any] | None = None, executor: Any = None
+) -> Any:
     """The corpus at ``db``; ``read_options`` (``max_bytes``, ``fetch_deadline``) go to its
-    reader, whichever reader the default toolkit has."""
+    reader, whichever reader the default toolkit has; ``executor`` runs its steps."""
     from rashomon.corpus.api import Corpus
 
     if not read_options:
-        return Corpus(db)
+        return Corpus(db, executor=executor)
     import dataclasses
     import functools
 
@@ -52,7 +90,7 @@ def _open(db: str | None, *, read_options: dict[str, Any] | None = None) -> Any:
 
         read = iter_reports
     reader = functools.partial(read, **read_options)
-    return Corpus(db, toolkit=dataclasses.replace(toolkit, read=reader))
+    return Corpus(db, toolkit=dataclasses.replace(toolkit, read=reader), executor=executor)
 
 
 # -- ingest ------------------------------------------------------------------------------------
@@ -80,6 +118,9 @@ def ingest_command(
         help="Give up on a fetch (a page or feed, redirects included) after this long: 30s, "
         "2m... [default: $RASHOMON_FETCH_DEADLINE seconds, else 30s].",
     ),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json (the summary)."),
+    executor: str = _executor_option(),
+    address: str | None = _address_option(),
     db: str | None = _db_option(),
 ) -> None:
     """Add reports to the corpus and group them into stories. Safe to rerun: what is already
@@ -87,14 +128,23 @@ def ingest_command(
     in English are skipped (the analysis reads English only), each with the reason."""
     if not inputs:
         raise InputError("E067")
+    if fmt not in INGEST_FORMATS:
+        raise InputError("E042", format=fmt, expected=", ".join(INGEST_FORMATS))
     read_options: dict[str, Any] = {}
     if max_bytes is not None:
         read_options["max_bytes"] = max_bytes
     if fetch_deadline is not None:
         read_options["fetch_deadline"] = parse_duration(fetch_deadline)
-    with _open(db, read_options=read_options) as corpus:
-        report = corpus.ingest(inputs, allow_private=allow_private, recluster=not no_recluster)
-        print_report(report, corpus.store.url)
+    with _executor(executor, address) as runner, _open(
+        db, read_options=read_options, executor=runner
+    ) as corpus:
+        report = corpus.ingest(inputs, allow_private=allow_private,
+                               recluster=not no_recluster, progress=fmt != "json")
+        if fmt == "json":
+            json.dump(report.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print_report(report, corpus.store.url)
     if report.failed and not report.read and not report.skipped:
         # Nothing at all could be read: let scripts notice. (SystemExit, not typer.Exit: in
         # non-standalone mode click turns Exit into a return value that main() drops.)
@@ -162,6 +212,13 @@ def stories_command(
     recluster: bool = typer.Option(
         False, "--recluster", help="Regroup the whole corpus into stories first."
     ),
+    compare: bool = typer.Option(
+        False, "--compare",
+        help="Reconcile the listed stories now (on --executor) and cache the results, so "
+        "that `rashomon story` and the web UI answer at once.",
+    ),
+    executor: str = _executor_option(),
+    address: str | None = _address_option(),
     db: str | None = _db_option(),
 ) -> None:
     """List stories, biggest and newest first (best match first with --search).
@@ -171,10 +228,17 @@ def stories_command(
     are also in "duplicates", mapped to the original they copy)."""
     if fmt not in LIST_FORMATS:
         raise InputError("E042", format=fmt, expected=", ".join(LIST_FORMATS))
-    with _open(db) as corpus:
+    with _executor(executor, address) as runner, _open(db, executor=runner) as corpus:
         if recluster:
             changed = corpus.recluster()
             print(f"Reclustered: {len(changed)} stories changed.", file=sys.stderr)
+        if compare:
+            listed = corpus.stories(limit=limit if fmt == "json" or limit is not None else 20,
+                                    offset=offset, search=search)
+            started = time.monotonic()
+            done = corpus.compare_stories([s.id for s in listed])
+            print(f"Reconciled {len(done)} stories with the {executor} executor in "
+                  f"{time.monotonic() - started:.1f} s.", file=sys.stderr)
         if fmt == "json":
             found = corpus.stories(limit=limit, offset=offset, search=search)
             json.dump([s.to_dict() for s in found], sys.stdout, ensure_ascii=False, indent=2)

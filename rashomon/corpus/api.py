@@ -17,9 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from rashomon._version import __version__
 from rashomon.corpus.ingest import (
     ArticleOutcome,
     Ingestor,
@@ -28,6 +29,9 @@ from rashomon.corpus.ingest import (
 )
 from rashomon.corpus.store import IngestFailure, Store, StoredArticle, StorySummary, open_store
 from rashomon.errors import InputError
+from rashomon.executors.base import check_store
+from rashomon.executors.local import LocalExecutor
+from rashomon.executors.steps import ReconcileStories, default_reconciler
 from rashomon.model import (
     Article,
     BriefSentence,
@@ -41,6 +45,7 @@ from rashomon.model import (
 )
 
 if TYPE_CHECKING:
+    from rashomon.executors.base import Executor
     from rashomon.reconcile import Reconciler
 
 __all__ = ["ArticleOutcome", "Corpus", "IngestReport", "StorySummary", "comparison_from_dict"]
@@ -55,10 +60,20 @@ class Corpus:
         *,
         toolkit: Toolkit | None = None,
         batch_size: int | None = None,
+        executor: Executor | None = None,
     ) -> None:
         """Open the store at ``db`` (a path, ``sqlite:///...``, ``postgresql://...``; None:
-        ``$RASHOMON_DB`` or the per-user default) or use an open :class:`Store`."""
+        ``$RASHOMON_DB`` or the per-user default) or use an open :class:`Store`.
+
+        ``executor`` (:func:`rashomon.executors.make_executor`; default: local) runs the
+        feature extraction of ingests and the reconciliation of :meth:`compare_stories`; a
+        SQLite store with Ray workers on other machines is refused (E176). The corpus does
+        not close an executor it was given.
+        """
         self.store = db if isinstance(db, Store) else open_store(db)
+        if executor is not None:
+            check_store(executor, self.store.url)
+        self.executor = executor
         self._toolkit = toolkit
         self._batch_size = batch_size
         self._ingestor: Ingestor | None = None
@@ -81,7 +96,7 @@ class Corpus:
 
             toolkit = (self._toolkit or ingest.default_toolkit()).resolved()
             kwargs = {} if self._batch_size is None else {"batch_size": self._batch_size}
-            self._ingestor = Ingestor(self.store, toolkit, **kwargs)
+            self._ingestor = Ingestor(self.store, toolkit, executor=self.executor, **kwargs)
         return self._ingestor
 
     # -- adding --------------------------------------------------------------------------------
@@ -201,6 +216,49 @@ class Corpus:
         )
         return comparison
 
+    def compare_stories(
+        self, story_ids: Sequence[str | int], *,
+        make_reconciler: Callable[[], Any] | None = None, batch_size: int = 4,
+        step: Any = None,
+    ) -> dict[str, Comparison]:
+        """Reconcile many stories through the corpus's executor (local when none was given):
+        the stories whose cache is stale go out in batches of ``batch_size`` to workers that
+        each hold one reconciler (``make_reconciler()``, default
+        :class:`rashomon.reconcile.Reconciler`, built once per worker), and this process writes
+        each comparison to the cache as it comes back. Returns ``story id -> comparison``
+        (cached ones included), in the order given. ``step`` replaces the step the executor
+        runs (tests use it to kill a worker mid-batch).
+        """
+        found: dict[str, Comparison] = {}
+        todo: list[tuple[str, list[StoredArticle]]] = []
+        for story_id in [str(s) for s in story_ids]:
+            members = self.store.story_articles(story_id)  # E061 when there is no such story
+            cached = self.cached_comparison(story_id, members)
+            if cached is not None:
+                found[story_id] = cached
+            elif members:
+                todo.append((story_id, members))
+        executor = self.executor or LocalExecutor()
+        if step is None:
+            step = ReconcileStories(make_reconciler or default_reconciler)
+        size = max(1, batch_size)
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        try:
+            results = executor.map_batches(
+                step, ([[m.article for m in members] for _, members in batch] for batch in batches)
+            )
+            for batch, comparisons in zip(batches, results, strict=True):
+                for (story_id, members), comparison in zip(batch, comparisons, strict=True):
+                    self.store.put_comparison(
+                        story_id, members_hash(members),
+                        json.dumps(comparison.to_dict(), ensure_ascii=False),
+                    )
+                    found[story_id] = comparison
+        finally:
+            if self.executor is None:
+                executor.close()
+        return {str(s): found[str(s)] for s in story_ids if str(s) in found}
+
     def cached_comparison(
         self, story_id: str | int, members: Sequence[StoredArticle] | None = None
     ) -> Comparison | None:
@@ -225,9 +283,8 @@ class Corpus:
 
 def members_hash(members: Sequence[StoredArticle]) -> str:
     """Names a story's member list and the engine version, for the comparison cache."""
-    import rashomon
 
-    digest = hashlib.sha256(f"rashomon {rashomon.__version__}\n".encode())
+    digest = hashlib.sha256(f"rashomon {__version__}\n".encode())
     for member in members:
         digest.update(f"{member.article.id}\t{member.fingerprint}\n".encode())
     return digest.hexdigest()
@@ -242,7 +299,7 @@ def comparison_from_dict(data: dict[str, Any], documents: Sequence[Article]) -> 
     """
     from_dict = getattr(Comparison, "from_dict", None)
     if callable(from_dict):
-        return from_dict(data, documents=list(documents))  # type: ignore[no-any-return]
+        return from_dict(data, documents=list(documents))
 
     def span(d: dict[str, Any]) -> Span:
         return Span(d["document"], int(d["start"]), int(d["end"]), d["text"])

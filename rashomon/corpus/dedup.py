@@ -24,10 +24,6 @@ _TOKEN = re.compile(r"\w+")
 _MAX_HASH = np.uint64((1 << 32) - 1)
 
 
-def _identity(value):
-    return value
-
-
 class NearDuplicateIndex:
     """MinHash LSH index of articles, to find near-duplicates (wire copies) as they arrive."""
 

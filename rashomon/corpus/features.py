@@ -28,8 +28,8 @@ import math
 import re
 import struct
 import zlib
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -251,12 +251,13 @@ class FeatureExtractor:
             h = self._hashes[token] = stable_hash(token)
         return h
 
-    def counts(self, text: str, url: str | None = None) -> tuple[Counter[str], list[str]]:
+    def counts(self, text: str, url: str | None = None) -> tuple[dict[str, float], list[str]]:
         """Weighted token counts and salient keys of one text (before hashing)."""
         text = text[: self.max_chars]
         lead = text[: self.lead_chars]
         body = text[self.lead_chars :]
-        counts: Counter[str] = Counter()
+        # Weights make the counts fractional, so a float dict rather than a Counter.
+        counts: defaultdict[str, float] = defaultdict(float)
         for part, weight in ((lead, self.lead_weight), (body, 1.0)):
             words = [w for w in _WORD.findall(part.lower()) if w not in _STOP]
             cjk = [w for w in words if _CJK.search(w)]
@@ -264,11 +265,8 @@ class FeatureExtractor:
                 words = [w for w in words if not _CJK.search(w)]
                 for w in cjk:
                     words.extend(w[i : i + 2] for i in range(max(1, len(w) - 1)))
-            part_counts = Counter(words)
-            if weight != 1.0:
-                for w in part_counts:
-                    part_counts[w] *= weight
-            counts.update(part_counts)
+            for w, n in Counter(words).items():
+                counts[w] += n * weight
         for num in _NUMBER.findall(text):
             counts["#" + num.replace(",", "").rstrip(".")] += self.number_weight
         names: Counter[str] = Counter()
@@ -297,7 +295,7 @@ class FeatureExtractor:
         keys = [k for k, _ in names.most_common(self.max_keys)]
         return counts, keys
 
-    def _sparse(self, counts: Counter[str]) -> tuple[np.ndarray, np.ndarray]:
+    def _sparse(self, counts: Mapping[str, float]) -> tuple[np.ndarray, np.ndarray]:
         if not counts:
             return np.zeros(0, np.int32), np.zeros(0, np.float32)
         buckets: dict[int, float] = {}
@@ -305,7 +303,8 @@ class FeatureExtractor:
             h = self._hash(token)
             buckets[h] = buckets.get(h, 0.0) + c
         terms = np.fromiter(buckets.keys(), dtype=np.int32, count=len(buckets))
-        weights = np.fromiter(buckets.values(), dtype=np.float32, count=len(buckets))
+        # Plain ndarray: numpy keeps float32 through the log below, its stubs say float64.
+        weights: np.ndarray = np.fromiter(buckets.values(), dtype=np.float32, count=len(buckets))
         weights = 1.0 + np.log(np.maximum(weights, 1.0))
         if len(terms) > self.max_terms:
             keep = np.argpartition(-weights, self.max_terms)[: self.max_terms]
@@ -343,7 +342,9 @@ def idf_weights(df: np.ndarray, n_docs: int, terms: np.ndarray, power: float) ->
     return idf if power == 1.0 else idf**power
 
 
-def cosine(a_terms, a_weights, b_terms, b_weights) -> float:
+def cosine(
+    a_terms: np.ndarray, a_weights: np.ndarray, b_terms: np.ndarray, b_weights: np.ndarray
+) -> float:
     """Cosine of two sorted sparse vectors."""
     common, ia, ib = np.intersect1d(a_terms, b_terms, assume_unique=True, return_indices=True)
     if len(common) == 0:

@@ -20,9 +20,12 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rashomon.model import Article, Comparison, Span
+
+if TYPE_CHECKING:
+    from rashomon.reconcile import Reconciler
 
 KINDS = ("number", "date", "person", "place", "organization", "negation", "other", "deletion")
 MAX_CHARS = 6000  # long articles are cut at a paragraph boundary to keep the run short
@@ -92,7 +95,7 @@ def judge(comparison: Comparison, kind: str, changed: Span) -> Outcome:
         c for c in comparison.contradictions if any(_points_at(side, changed) for side in c.sides)
     ]
     others = [c for c in comparison.contradictions if c not in at_change]
-    reported = [c.kind for c in comparison.contradictions]
+    reported: list[str] = [c.kind for c in comparison.contradictions]
     if kind == "deletion":
         verdict = "clean" if not comparison.contradictions else "false alarm"
         return Outcome(kind, "", "", "", verdict, reported, len(comparison.contradictions))
@@ -112,7 +115,7 @@ def run(
     per_kind: int = 40,
     seed: int = 7,
     kinds: tuple[str, ...] = KINDS,
-    reconciler=None,
+    reconciler: Reconciler | None = None,
 ) -> ContradictionScore:
     from rashomon.backends.parser import default_parser
     from rashomon.evaluation.perturb import build_pools, perturb_article
@@ -213,7 +216,9 @@ def real_stories(data_dir: Path) -> dict[str, list[Article]]:
     return stories
 
 
-def run_real(data_dir: Path, *, reconciler=None, limit: int | None = None) -> list[StoryAlarms]:
+def run_real(
+    data_dir: Path, *, reconciler: Reconciler | None = None, limit: int | None = None
+) -> list[StoryAlarms]:
     """Reconcile every multi-outlet story and list the contradictions reported, for a person to
     check: these outlets mostly agree on the facts, so every contradiction is either a real
     discrepancy between them or a false alarm."""

@@ -22,10 +22,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rashomon.errors import RashomonError
 from rashomon.model import Article, Comparison, Span
+
+if TYPE_CHECKING:
+    from rashomon.reconcile import Reconciler
 
 BUNDLED = Path(__file__).resolve().parents[2] / "examples" / "petro-trump"
 MIN_OVERLAP = 0.5
@@ -190,7 +193,9 @@ def score(comparison: Comparison, gold: list[GoldFact]) -> SeedScore:
     return result
 
 
-def run(folder: Path | None = None, *, reconciler=None) -> tuple[SeedScore, Comparison]:
+def run(
+    folder: Path | None = None, *, reconciler: Reconciler | None = None
+) -> tuple[SeedScore, Comparison]:
     from rashomon.reconcile import default_reconciler
 
     folder = folder or BUNDLED

@@ -111,7 +111,7 @@ def evaluate(probs: np.ndarray, pairs: Sequence[Pair]) -> dict[str, Any]:
     """Accuracy, per-class figures, confusion, accuracy by kind, and contradiction-vs-rest."""
     y = np.array([LABEL_INDEX[p.label] for p in pairs])
     pred = probs.argmax(axis=1)
-    m = confusion(y, pred)
+    m = confusion(y.tolist(), pred.tolist())
     by_kind: dict[str, list[int]] = {}
     for p, t, q in zip(pairs, y, pred, strict=True):
         by_kind.setdefault(p.kind, []).append(int(t == q))

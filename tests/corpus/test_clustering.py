@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from rashomon.corpus.clustering import StoryClusterer
+from rashomon.corpus.clustering import ClusterConfig, StoryClusterer
 from rashomon.corpus.features import SKETCH_DIM, ArticleFeatures, FeatureExtractor
 from rashomon.model import Article
 
@@ -126,7 +126,7 @@ def test_time_window_separates_the_same_words_months_apart():
     b = quake(2, VAN[0], "2023-01-03")
     c = quake(3, VAN[0], "2023-06-01")
     d = quake(4, VAN[0])  # undated: no time signal
-    clusterer = StoryClusterer(time_window_days=7)
+    clusterer = StoryClusterer(ClusterConfig(time_window_days=7))
     ids = clusterer.add_many(fx.extract([a, b, c, d]))
     assert ids[0] == ids[1] and ids[2] != ids[0]
     assert ids[3] in (ids[0], ids[2])

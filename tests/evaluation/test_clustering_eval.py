@@ -45,5 +45,85 @@ def test_figures_on_the_shared_data(shared_data, tmp_path):
     semeval = figures["semeval2022_task8"]["lexical"]
     assert semeval["english"] > 0.5 and semeval["all"] > 0.4
     assert figures["lee"]["lexical"]["pearson"] > 0.5
-    assert ev.main(["--data", str(shared_data), "--json", str(tmp_path / "f.json")]) == 0
+    cv = figures["cv"]["criteria"]
+    assert "CV B3 F1" in table and "fitted F1" in table
+    # The shipped offline settings are the ones every held-out unit chooses (macro criterion);
+    # the cross-validated ECB+ figure (0.9697, docs/clustering.md) must not fall back.
+    chosen = {str(c) for c in cv["macro"]["chosen"].values()}
+    assert chosen == {str(cv["macro"]["fitted_setting"])}
+    assert cv["macro"]["ecbplus"]["cv"]["f1"] >= 0.965
+    assert cv["macro"]["ecbplus"]["default"] == cv["macro"]["ecbplus"]["fitted"]
+    assert cv["micro"]["ecbplus"]["cv"]["f1"] < cv["micro"]["ecbplus"]["fitted"]["f1"]
+    assert ev.main(["--data", str(shared_data), "--json", str(tmp_path / "f.json"),
+                    "--no-cv"]) == 0
     assert (tmp_path / "f.json").read_text().startswith("{")
+
+
+def test_bcubed_items_average_to_bcubed():
+    pred, gold = [1, 1, 2, 2, 2, 3], ["a", "a", "a", "b", "b", "c"]
+    precision, recall = ev.bcubed_items(pred, gold)
+    whole = ev.bcubed(pred, gold)
+    assert precision.mean() == pytest.approx(whole["precision"])
+    assert recall.mean() == pytest.approx(whole["recall"])
+    assert list(precision[:2]) == [1.0, 1.0] and precision[2] == pytest.approx(1 / 3)
+
+
+QUAKES = [
+    ("van", "A magnitude 6.1 earthquake struck the Turkish province of Van on Sunday, killing 12 "
+            "people in Ercis, the disaster agency AFAD said. Rescuers searched the rubble."),
+    ("van", "Rescuers in Ercis pulled survivors from the rubble after the 6.1 earthquake in Van. "
+            "AFAD said the toll in Ercis rose to 13 and tents were sent to Van province."),
+    ("van", "The governor of Van declared an emergency in Ercis after the magnitude 6.1 quake "
+            "killed 12. AFAD said aftershocks shook Van and Ercis into Monday."),
+    ("peru", "A magnitude 8.0 earthquake shook southern Peru, killing 519 people in Pisco, where "
+             "the San Clemente church collapsed, and in Ica, civil defence said."),
+    ("peru", "Alan Garcia flew to Pisco as the toll from the 8.0 earthquake in Peru reached 519. "
+             "Looting was reported in Ica and troops guarded food stores in Pisco."),
+    ("peru", "Survivors in Pisco and Ica slept outside after the 8.0 earthquake that killed 519 "
+             "in Peru. The San Clemente church in Pisco collapsed, Alan Garcia said."),
+]
+
+
+def test_crossvalidate_scores_each_unit_with_a_setting_chosen_without_it():
+    from rashomon.corpus.clustering import ClusterConfig
+    from rashomon.corpus.features import FeatureExtractor
+    from rashomon.model import Article
+
+    articles = [Article(id=f"q{i}", text=t) for i, (_, t) in enumerate(QUAKES)]
+    gold = [g for g, _ in QUAKES]
+    features = FeatureExtractor().extract(articles)
+    units = ["quakes:van"] * 3 + ["quakes:peru"] * 3
+    # A threshold nothing reaches splits every story: never the best, whatever is held out.
+    grid = {"recluster_threshold": (0.08, 50.0)}
+    cv = ev.crossvalidate(features, gold, units, base=ClusterConfig(), grid=grid)
+    macro = cv["criteria"]["macro"]
+    assert cv["settings"] == 2
+    assert macro["chosen"] == {"quakes:peru": {"recluster_threshold": 0.08},
+                               "quakes:van": {"recluster_threshold": 0.08}}
+    assert macro["quakes"]["cv"] == macro["quakes"]["fitted"]
+    assert macro["quakes"]["cv"]["f1"] == pytest.approx(1.0)
+    # With only the useless setting, every article is its own story: recall 1/3.
+    worst = ev.crossvalidate(features, gold, units, grid={"recluster_threshold": (50.0,)})
+    assert worst["criteria"]["micro"]["quakes"]["cv"]["recall"] == pytest.approx(1 / 3)
+
+
+def test_clustering_a_file_writes_predictions_and_scores_gold(tmp_path, capsys):
+    import json
+
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps({"id": f"q{i}", "text": t, "story": g}) + "\n"
+                            for i, (g, t) in enumerate(QUAKES)))
+    out = tmp_path / "pred.jsonl"
+    assert ev.main([str(path), "--predictions", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == [f"q{i}" for i in range(6)]
+    assert len({r["story"] for r in rows[:3]}) == 1 and rows[0]["story"] != rows[3]["story"]
+    assert "B3 P 1.000 R 1.000 F1 1.000" in capsys.readouterr().out
+    # Without gold on every line: predictions only.
+    path.write_text(json.dumps({"id": "a", "text": QUAKES[0][1]}) + "\n")
+    assert ev.main([str(path), "--predictions", str(out)]) == 0
+    assert "nothing to score" in capsys.readouterr().out
+    assert json.loads(out.read_text()) == {"id": "a", "story": "s000001"}
+    path.write_text('{"id": "a"}\n')
+    assert ev.main([str(path)]) == 2
+    assert "[E006]" in capsys.readouterr().err

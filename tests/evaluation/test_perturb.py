@@ -57,7 +57,11 @@ def test_numbers_keep_their_format():
 def test_detokenize_and_split_are_stable():
     assert detokenize("a 59 - year - old woman , he said") == "a 59-year-old woman, he said"
     assert detokenize("0. 07 percent") == "0.07 percent"
-    assert split_of("12ecb", 0) == split_of("12ecb", 0)
+    # The split is a pure function of (seed, unit), the same in every process and release
+    # (a salted hash() would not be): pinned values, and another seed moves some units.
+    assert [split_of(u, 0) for u in ("12ecb", "3ecb", "story7")] == ["train"] * 3
+    assert [split_of(u, 1) for u in ("12ecb", "3ecb", "story7")] == ["train", "train", "heldout"]
+    assert split_of("3ecb", 2) == "heldout"
     shares = [split_of(f"story{i}", 3) for i in range(400)]
     assert 0.15 < shares.count("heldout") / 400 < 0.35
 

@@ -193,9 +193,14 @@ class SQLStore(Store):
         touched: set[str] = set()
         with self._tx(write=True) as run:
             now = self._now()
-            current = dict(
-                run.execute("SELECT article_id, story_id FROM story_articles").fetchall()
-            )
+            # Only the rows of the articles named: a regrouped window costs the same in a
+            # store of a thousand articles and of a million.
+            current: dict[str, str] = {}
+            for part in chunks(list(assignments)):
+                current.update(run.execute(
+                    "SELECT article_id, story_id FROM story_articles "
+                    f"WHERE article_id IN ({marks(len(part))})", list(part),
+                ).fetchall())
             moves = [(str(s), a) for a, s in assignments.items() if current.get(a) != str(s)]
             for story_id, article_id in moves:
                 if article_id not in current:
@@ -224,8 +229,11 @@ class SQLStore(Store):
     def pending_regroup(self, limit: int | None = None) -> list[str]:
         with self._tx(write=False) as run:
             rows = run.execute(
+                # Driven by the (small) pending table, each row's seq looked up by id: a join
+                # ordered by seq would walk every article of the store.
                 "SELECT p.article_id FROM regroup_pending p "
-                "JOIN articles a ON a.id = p.article_id ORDER BY a.seq LIMIT ?",
+                "WHERE EXISTS (SELECT 1 FROM articles a WHERE a.id = p.article_id) "
+                "ORDER BY (SELECT a.seq FROM articles a WHERE a.id = p.article_id) LIMIT ?",
                 [NO_LIMIT if limit is None else max(0, limit)],
             ).fetchall()
         return [r[0] for r in rows]

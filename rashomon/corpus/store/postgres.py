@@ -8,6 +8,7 @@ Writers take turns through a session advisory lock, released by the server if th
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -208,8 +209,6 @@ class PostgresStore(SQLStore):
 
     def _json_value(self, value: Any) -> Any:
         if isinstance(value, str):
-            import json
-
             return json.loads(value)
         return value
 
