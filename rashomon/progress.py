@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Sized
+from typing import TYPE_CHECKING, TypeVar
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from rich.status import Status
 
 T = TypeVar("T")
 
@@ -26,18 +41,9 @@ def track(items: Iterable[T], description: str, total: int | None = None) -> Ite
     if not enabled():
         yield from items
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
-    if total is None and hasattr(items, "__len__"):
-        total = len(items)  # type: ignore[arg-type]
+    if total is None and isinstance(items, Sized):
+        total = len(items)
     columns = [
         TextColumn("{task.description}"),
         BarColumn(),
@@ -57,16 +63,20 @@ class Stage:
 
     def __init__(self, message: str) -> None:
         self.message = message
-        self._status = None
+        self._status: Status | None = None
 
     def __enter__(self) -> Stage:
         if enabled():
-            from rich.console import Console
-
-            self._status = Console(stderr=True).status(self.message)
-            self._status.__enter__()
+            status = Console(stderr=True).status(self.message)
+            status.__enter__()
+            self._status = status
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if self._status is not None:
-            self._status.__exit__(*exc)
+            self._status.__exit__(exc_type, exc, tb)

@@ -8,7 +8,10 @@ Two entry points over the same readers:
   :class:`ReadResult` per article, per failure and per deliberate skip, and goes on.
 
 One module per kind of input (``text``, ``html``, ``jsonl``, ``feed``, ``url``, ``warc``,
-``folder``), with format detection in ``sniff`` and the shared checks in ``base``.
+``folder``), with format detection in ``sniff``, the table of file formats in ``registry`` (each
+format module registers itself), the choice of reader in ``dispatch``, the shared checks in
+``base``, and the network (fetching, address checks) in ``fetch``, below them all. Modules
+import each other at the top only, lower layers never higher ones (``scripts/check-imports``).
 
 Offsets: for text files ``Article.text`` is the file decoded as UTF-8 (or UTF-16, with or
 without a byte order mark) with nothing stripped, except a leading byte order mark, which is
@@ -18,18 +21,15 @@ dropped, so offsets count from the first character after it. For HTML, feeds and
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from rashomon.errors import InputError, RashomonError
 from rashomon.model import Article
 from rashomon.readers.base import DEFAULT_MAX_BYTES, ReadContext, ReadResult
 from rashomon.readers.dispatch import origin_of, read_input
-
-if TYPE_CHECKING:
-    from rashomon.readers.url import FetchedPage, Fetcher, HttpFetcher
+from rashomon.readers.fetch import FetchedPage, Fetcher, HttpFetcher
 
 Input = str | Path | Article
 
@@ -45,16 +45,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    """Import the HTTP side (httpx) only when it is used: reading files needs none of it."""
-    if name in ("FetchedPage", "Fetcher", "HttpFetcher"):
-        from rashomon.readers import url
-
-        return getattr(url, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def _read_one(item: Input, ctx: ReadContext) -> Iterator[ReadResult]:
+def _read_one(item: Input, ctx: ReadContext) -> Generator[ReadResult, None, None]:
     """The results of one input, with a failure of the whole input turned into a result."""
     origin = origin_of(item)
     try:

@@ -17,16 +17,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rashomon.errors import InputError, RashomonError
 from rashomon.model import Article
 
-if TYPE_CHECKING:
-    from rashomon.readers.url import Fetcher
+# The network layer sits below this module (ReadContext builds its fetcher); the size cap and
+# the address helpers live there and are re-exported here, where the readers have always
+# found them.
+from rashomon.readers.fetch import (
+    DEFAULT_MAX_BYTES,
+    Fetcher,
+    HttpFetcher,
+    has_controls,
+    is_http_url,
+    printable,
+)
 
-DEFAULT_MAX_BYTES = 20_000_000
 #: How much of a file the format and binary sniffers look at.
 SNIFF_BYTES = 8192
 #: Over this share of control characters in the first 8 KB, a file is taken for binary.
@@ -80,7 +87,7 @@ class ReadContext:
 
     Building the HTTP client lazily keeps reading local files free of any network setup.
     ``fetch_deadline`` is the seconds one fetch may take in all (None: the default, see
-    :func:`rashomon.readers.url.default_fetch_deadline`); ``max_bytes`` also caps each response.
+    :func:`rashomon.readers.fetch.default_fetch_deadline`); ``max_bytes`` also caps each response.
     """
 
     def __init__(
@@ -100,8 +107,6 @@ class ReadContext:
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            from rashomon.readers.url import HttpFetcher
-
             self._fetcher = HttpFetcher(
                 max_bytes=self.max_bytes,
                 allow_private=self.allow_private,
@@ -329,25 +334,6 @@ def normalize_date(value: str | None) -> str | None:
         return None
 
 
-def is_http_url(value: str) -> bool:
-    return value.lower().startswith(("http://", "https://"))
-
-
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def has_controls(value: str) -> bool:
-    """True when ``value`` holds a control character (a line break, an escape, a NUL)."""
-    return _CONTROLS.search(value) is not None
-
-
-def printable(value: str) -> str:
-    """``value`` with its control characters written as ``\\xNN``, so that a string taken from
-    a file (an address, a header) shown in a message stays on one line and cannot carry
-    terminal escape sequences."""
-    return _CONTROLS.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
-
-
 def clean_address(value: str) -> str:
     """An address as browsers take it: tabs and line breaks inside it removed (with the
     indentation around a line break: a feed's ``<link>`` is sometimes wrapped), the ends
@@ -362,3 +348,31 @@ def looks_like_address(value: str) -> bool:
 
 def display_path(path: Path) -> str:
     return os.fspath(path)
+
+
+__all__ = [
+    "CONTROL_SHARE_LIMIT",
+    "DEFAULT_MAX_BYTES",
+    "SNIFF_BYTES",
+    "UTF8_BOM",
+    "ReadContext",
+    "ReadResult",
+    "Reader",
+    "check_text_bytes",
+    "clean_address",
+    "decode_text",
+    "display_path",
+    "file_size",
+    "has_controls",
+    "host_of",
+    "is_http_url",
+    "iso_from_datetime",
+    "looks_binary",
+    "looks_like_address",
+    "normalize_date",
+    "normalize_language",
+    "printable",
+    "read_capped",
+    "stable_id",
+    "utf16_codec",
+]

@@ -1,4 +1,8 @@
-"""Which reader reads an input: addresses, folders and files by detected format."""
+"""Which reader reads an input: addresses, folders, and files by their detected format.
+
+Files go to the reader their format registered (:mod:`rashomon.readers.registry`); the format
+modules are imported here, which is what registers them.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from pathlib import Path
 
 from rashomon.errors import FetchError, InputError
 from rashomon.model import Article
+from rashomon.readers import feed, html, jsonl, text, warc
 from rashomon.readers.base import (
     SNIFF_BYTES,
     ReadContext,
@@ -15,7 +20,13 @@ from rashomon.readers.base import (
     is_http_url,
     looks_like_address,
 )
+from rashomon.readers.folder import read_folder
+from rashomon.readers.registry import get_format
 from rashomon.readers.sniff import detect
+from rashomon.readers.url import read_url
+
+#: Importing a format module registers it (rashomon.readers.registry): all five, before any read.
+FORMAT_MODULES = (feed, html, jsonl, text, warc)
 
 
 def _head(path: Path) -> bytes:
@@ -28,24 +39,10 @@ def _head(path: Path) -> bytes:
 
 def read_file(path: Path, ctx: ReadContext) -> Reader:
     """Read one file with the reader its name, or failing that its content, calls for."""
-    from rashomon.readers.feed import read_feed
-    from rashomon.readers.html import read_html
-    from rashomon.readers.jsonl import read_jsonl
-    from rashomon.readers.text import read_text
-    from rashomon.readers.warc import read_warc
-
     file_size(path)  # E007 / E008 before anything else
-    kind = detect(path, _head(path))
-    if kind == "text":
-        yield from read_text(path, ctx)
-    elif kind == "html":
-        yield from read_html(path, ctx)
-    elif kind == "jsonl":
-        yield from read_jsonl(path, ctx)
-    elif kind == "feed":
-        yield from read_feed(path, ctx)
-    elif kind == "warc":
-        yield from read_warc(path, ctx)
+    file_format = get_format(detect(path, _head(path)))
+    if file_format is not None:
+        yield from file_format.read(path, ctx)
     elif path.name.lower().endswith(".xml"):
         raise InputError("E011", path=path, format="xml", expected="an RSS or Atom feed, or HTML")
     else:
@@ -58,22 +55,19 @@ def read_input(item: str | Path | Article, ctx: ReadContext) -> Reader:
         yield ReadResult(item.origin or item.id, item)
         return
     if isinstance(item, str) and is_http_url(item.strip()):
-        from rashomon.readers.url import read_url
-
         yield from read_url(item.strip(), ctx)
         return
     if isinstance(item, str) and looks_like_address(item):
         raise FetchError("E020", url=item)
     path = Path(item)
     if path.is_dir():
-        from rashomon.readers.folder import read_folder
-
-        yield from read_folder(path, ctx)
+        yield from read_folder(path, ctx, read_file)
         return
     yield from read_file(path, ctx)
 
 
 def origin_of(item: str | Path | Article) -> str:
+    """How an input is named in results and messages."""
     if isinstance(item, Article):
         return item.origin or item.id
     return str(item)

@@ -16,6 +16,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from xml.sax import SAXParseException
 
 from rashomon.errors import FetchError, RashomonError
 from rashomon.model import Article
@@ -36,6 +37,10 @@ from rashomon.readers.base import (
     stable_id,
     utf16_codec,
 )
+from rashomon.readers.html import _quiet_trafilatura
+from rashomon.readers.pages import fetch_page_article
+from rashomon.readers.registry import FileFormat, register
+from rashomon.readers.sniff import FEED_SUFFIXES, looks_like_feed
 
 #: Entry content shorter than this (in characters of text) is taken for a teaser: when the entry
 #: has a link, the page is fetched instead.
@@ -57,9 +62,7 @@ class EntrySkipped(Exception):
 
 def html_fragment_text(fragment: str) -> str:
     """The text of an HTML fragment (feed content), paragraphs on their own lines."""
-    import trafilatura
-
-    from rashomon.readers.html import _quiet_trafilatura
+    import trafilatura  # loaded on first use: it takes longer to import than all the readers
 
     if "<" not in fragment:
         return fragment
@@ -102,15 +105,13 @@ def _published(entry: Any) -> str | None:
             return found
         parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+            return datetime(*parsed[:6]).replace(tzinfo=timezone.utc).isoformat()
     return None
 
 
 def parser_problem(exc: object) -> str:
     """What feedparser found wrong, in a user's words: the XML parser's message with its line
     and column (``<unknown>:2:1: no element found`` is how the exception prints itself)."""
-    from xml.sax import SAXParseException
-
     if isinstance(exc, SAXParseException):
         message = " ".join(str(exc.getMessage()).split())
         return f"{message} at line {exc.getLineNumber()}, column {exc.getColumnNumber()}"
@@ -164,8 +165,6 @@ def entry_article(entry: Any, feed: Any, *, origin: str, index: int, ctx: ReadCo
 
     text = _entry_text(entry)
     if len(text.strip()) < MIN_CONTENT_CHARS and link:
-        from rashomon.readers.url import fetch_page_article
-
         article = fetch_page_article(link, ctx)
         article.title = article.title or title
         if article.published is None and published:
@@ -231,3 +230,6 @@ def read_feed(path: Path, ctx: ReadContext) -> Reader:
     data = read_capped(path, ctx.max_bytes)
     check_text_bytes(data, path)
     yield from read_feed_content(data, origin=str(path), ctx=ctx)
+
+
+register(FileFormat("feed", read_feed, FEED_SUFFIXES, looks_like_feed, order=20))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from rashomon.errors import InputError, RashomonError
 from rashomon.readers.base import ReadContext, Reader, ReadResult
+from rashomon.readers.registry import FileReader
 from rashomon.readers.sniff import FOLDER_SUFFIXES
 
 
@@ -51,10 +52,10 @@ def leads_outside(path: Path, root: Path) -> bool:
     return not target.is_relative_to(root)
 
 
-def read_folder(folder: Path, ctx: ReadContext) -> Reader:
-    """Read each supported file; a file that fails fails alone (and is reported)."""
-    from rashomon.readers.dispatch import read_file
-
+def read_folder(folder: Path, ctx: ReadContext, read_file: FileReader) -> Reader:
+    """Read each supported file with ``read_file`` (the dispatcher's, which picks the reader
+    by format: passed in, so that this module does not import the dispatcher that imports it);
+    a file that fails fails alone (and is reported)."""
     found = False
     root = folder.resolve()
     for path in walk(folder):

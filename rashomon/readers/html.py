@@ -28,6 +28,8 @@ from rashomon.readers.base import (
     normalize_language,
     read_capped,
 )
+from rashomon.readers.registry import FileFormat, register
+from rashomon.readers.sniff import HTML_SUFFIXES, looks_like_html
 
 _TRAFILATURA_LOGGER = logging.getLogger("trafilatura")
 #: Fewer words than this is not an article (a caption, a cookie notice, an error message).
@@ -151,6 +153,7 @@ def article_from_html(
     fallback when the page has no canonical link). ``origin`` names the page in errors.
     """
     import trafilatura
+    from trafilatura.settings import Document
     from trafilatura.utils import load_html
 
     try:
@@ -175,8 +178,9 @@ def article_from_html(
             )
     except Exception as exc:
         raise InputError("E005", path=origin) from exc
-    text = getattr(document, "text", None) if document is not None else None
-    if not text or not _is_article_text(text, link_texts):
+    # A Document or None: a dict comes back only with ``as_dict``, which is left off.
+    text = document.text if isinstance(document, Document) else None
+    if not isinstance(document, Document) or not text or not _is_article_text(text, link_texts):
         raise InputError("E005", path=origin)
 
     title = (document.title or "").strip() or None
@@ -218,3 +222,6 @@ def read_html(path: Path, ctx: ReadContext) -> Reader:
     elif not data.strip():
         raise InputError("E001", path=path)
     yield ReadResult(str(path), article_from_html(content, id=path.name, origin=str(path)))
+
+
+register(FileFormat("html", read_html, HTML_SUFFIXES, looks_like_html, order=30))

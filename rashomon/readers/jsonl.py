@@ -30,6 +30,8 @@ from rashomon.readers.base import (
     normalize_date,
     normalize_language,
 )
+from rashomon.readers.registry import FileFormat, register
+from rashomon.readers.sniff import JSONL_SUFFIXES, looks_like_jsonl
 
 #: The fields that map onto :class:`Article`; any other field is kept in ``Article.meta``.
 FIELDS = ("id", "source", "title", "published", "url", "text", "language")
@@ -164,3 +166,6 @@ def read_jsonl(path: Path, ctx: ReadContext) -> Reader:
             yield ReadResult(origin, article)
     if not found:
         raise InputError("E001", path=path)
+
+
+register(FileFormat("jsonl", read_jsonl, JSONL_SUFFIXES, looks_like_jsonl, order=40))

@@ -3,6 +3,10 @@
 The extension is trusted when it is specific (``.html``, ``.jsonl``, ``.warc.gz``) because a user
 who names a file ``story.txt`` means it as text even if it happens to start with ``<``; content
 sniffing only decides for names that do not say (``.xml``, ``.json``, ``.gz``, no extension).
+
+The suffixes and content tests are defined here; which format each belongs to, and the order
+the tests run in, is the format registry (:mod:`rashomon.readers.registry`), which each format
+module fills in when it is imported (``rashomon.readers`` imports them all).
 """
 
 from __future__ import annotations
@@ -11,11 +15,15 @@ import json
 import re
 import zlib
 from pathlib import Path
-from typing import Literal
 
 from rashomon.readers.base import utf16_codec
+from rashomon.readers.registry import formats
 
-Kind = Literal["text", "html", "jsonl", "feed", "warc", "unknown"]
+#: A registered format's name ("text", "html", "jsonl", "feed", "warc"), or "unknown".
+Kind = str
+#: What content no test recognises is read as.
+FALLBACK_KIND = "text"
+_GZIP = b"\x1f\x8b"
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
@@ -36,15 +44,9 @@ _HTML_START = re.compile(
 def suffix_kind(path: Path) -> Kind | None:
     """The kind a file's name says it is, or None when the name does not say."""
     name = path.name.lower()
-    for suffixes, kind in (
-        (WARC_SUFFIXES, "warc"),
-        (HTML_SUFFIXES, "html"),
-        (JSONL_SUFFIXES, "jsonl"),
-        (FEED_SUFFIXES, "feed"),
-        (TEXT_SUFFIXES, "text"),
-    ):
-        if name.endswith(suffixes):
-            return kind  # type: ignore[return-value]
+    for file_format in formats():
+        if file_format.suffixes and name.endswith(file_format.suffixes):
+            return file_format.name
     if name.endswith(".json"):
         return "jsonl"  # one JSON object per line is the only JSON shape rashomon reads
     return None
@@ -76,7 +78,7 @@ def looks_like_html(head: bytes) -> bool:
 
 def looks_like_warc(head: bytes) -> bool:
     """A WARC or ARC record header, plain or gzip-compressed (as ``.warc.gz`` members are)."""
-    if head.startswith(b"\x1f\x8b"):
+    if head.startswith(_GZIP):
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
         except zlib.error:
@@ -104,19 +106,22 @@ def as_utf8_head(head: bytes) -> bytes:
 
 
 def sniff(head: bytes) -> Kind:
-    """The kind of content from its first bytes; "text" when nothing more specific matches."""
-    if looks_like_warc(head):
-        return "warc"
-    if head.startswith(b"\x1f\x8b"):
+    """The kind of content from its first bytes; "text" when nothing more specific matches.
+
+    Binary formats (``raw``) are tested first on the bytes as they are; another gzip file is
+    "unknown"; the other tests then see the bytes with UTF-16 re-encoded as UTF-8.
+    """
+    tests = [(f.name, f.raw, f.sniff) for f in formats() if f.sniff is not None]
+    for name, raw, test in tests:
+        if raw and test(head):
+            return name
+    if head.startswith(_GZIP):
         return "unknown"  # some other gzip file
     head = as_utf8_head(head)
-    if looks_like_feed(head):
-        return "feed"
-    if looks_like_html(head):
-        return "html"
-    if looks_like_jsonl(head):
-        return "jsonl"
-    return "text"
+    for name, raw, test in tests:
+        if not raw and test(head):
+            return name
+    return FALLBACK_KIND
 
 
 def detect(path: Path, head: bytes) -> Kind:
@@ -134,8 +139,15 @@ def detect(path: Path, head: bytes) -> Kind:
 
 
 __all__ = [
+    "FALLBACK_KIND",
+    "FEED_SUFFIXES",
     "FOLDER_SUFFIXES",
+    "HTML_SUFFIXES",
+    "JSONL_SUFFIXES",
+    "TEXT_SUFFIXES",
+    "WARC_SUFFIXES",
     "Kind",
+    "as_utf8_head",
     "detect",
     "looks_like_feed",
     "looks_like_html",

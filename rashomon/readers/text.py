@@ -14,6 +14,9 @@ from pathlib import Path
 from rashomon.errors import RashomonError
 from rashomon.model import Article
 from rashomon.readers.base import ReadContext, Reader, ReadResult, decode_text, read_capped
+from rashomon.readers.registry import FileFormat, register
+from rashomon.readers.sniff import TEXT_SUFFIXES
+from rashomon.readers.url import read_url
 
 MAX_HEADLINE_CHARS = 150
 MAX_HEADLINE_WORDS = 20
@@ -93,10 +96,12 @@ def read_text(path: Path, ctx: ReadContext) -> Reader:
     if urls is None:
         yield ReadResult(str(path), article_from_text(text, id=path.name, origin=str(path)))
         return
-    from rashomon.readers.url import read_url
-
     for url in urls:
         try:
             yield from read_url(url, ctx)
         except RashomonError as exc:
             yield ReadResult.failure(url, exc)
+
+
+# No content test: text is what a file is when no other format recognises it.
+register(FileFormat("text", read_text, TEXT_SUFFIXES, None, order=100))

@@ -40,9 +40,10 @@ from rashomon.readers.base import (
     printable,
     stable_id,
 )
+from rashomon.readers.fetch import HTML_TYPES, media_type
 from rashomon.readers.html import article_from_html, decode_declared
-from rashomon.readers.sniff import looks_like_warc
-from rashomon.readers.url import HTML_TYPES, media_type
+from rashomon.readers.registry import FileFormat, register
+from rashomon.readers.sniff import WARC_SUFFIXES, looks_like_warc
 
 _DOCUMENT_RECORDS = ("response", "resource", "revisit")
 #: Bytes read (or inflated) at a time.
@@ -417,3 +418,7 @@ def read_warc(path: Path, ctx: ReadContext) -> Reader:
                 raise InputError("E008", path=path, reason=reason) from exc
             if frame.rec_type in _DOCUMENT_RECORDS:
                 yield _frame_result(frame, path, ctx)
+
+
+# Tested first, on the bytes as they are: a .warc.gz is gzip, which no text test would read.
+register(FileFormat("warc", read_warc, WARC_SUFFIXES, looks_like_warc, order=10, raw=True))

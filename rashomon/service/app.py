@@ -38,15 +38,33 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from starlette.datastructures import UploadFile
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-import rashomon
+from rashomon._version import __version__
+from rashomon.corpus.api import Corpus
 from rashomon.errors import RashomonError
-from rashomon.model import Article, Comparison
+from rashomon.model import Comparison
+from rashomon.render.html import render_html, standalone_csp
+from rashomon.render.markdown import render_markdown
+from rashomon.render.storyline import conflict_series, when_label
 from rashomon.service.errors import ServiceError, error_body, status_for
-from rashomon.service.jobs import ClientQueueFull, Job, QueueFull
+
+# The request bodies and their reading live in rashomon.service.inputs (the UI reads them too);
+# they are re-exported here, where they were first defined.
+from rashomon.service.inputs import (
+    FORM_TYPES,
+    ArticleBatch,
+    ArticleIn,
+    CompareIn,
+    describe_errors,
+    read_compare_body,
+    read_form,
+    storable_text,
+    submit_job,
+)
+from rashomon.service.jobs import Job
 from rashomon.service.security import (
     BodyLimit,
     CsrfTokens,
@@ -56,92 +74,30 @@ from rashomon.service.security import (
     check_write,
     client_key,
 )
-from rashomon.service.state import (
-    Limits,
-    Service,
-    article_id,
-    read_uploads,
-    resolve_token,
-)
+from rashomon.service.state import Limits, Service, resolve_token
+from rashomon.service.ui import error_page, ui_router
 
 if TYPE_CHECKING:
-    from rashomon.corpus.api import Corpus
     from rashomon.reconcile import Reconciler
 
 log = logging.getLogger("rashomon.service")
 
-__all__ = ["Limits", "create_app"]
+__all__ = [
+    "FORM_TYPES",
+    "ArticleBatch",
+    "ArticleIn",
+    "CompareIn",
+    "Limits",
+    "create_app",
+    "describe_errors",
+    "read_compare_body",
+    "read_form",
+    "storable_text",
+    "submit_job",
+]
 
 
 # -- request and response bodies ---------------------------------------------------------------
-class ArticleIn(BaseModel):
-    """One report, with the fields of a line of a JSONL file (other fields are ignored)."""
-
-    model_config = ConfigDict(
-        extra="ignore",
-        json_schema_extra={"examples": [{
-            "id": "reuters-2026-02-03-petro", "source": "Reuters",
-            "title": "Petro to meet Trump in Washington", "published": "2026-02-03",
-            "url": "https://example.org/petro-trump",
-            "text": "Colombian President Gustavo Petro is set to meet US President Donald Trump...",
-        }]},
-    )
-
-    id: str | None = Field(
-        None, max_length=300, description="Unique id; default: a hash of the text"
-    )
-    source: str | None = Field(None, max_length=300, description="The outlet, e.g. Reuters")
-    title: str | None = Field(None, max_length=2000)
-    published: str | None = Field(None, max_length=64, description="ISO 8601 date or date-time")
-    url: str | None = Field(None, max_length=4000)
-    text: str = Field(..., min_length=1, description="The report's full text")
-
-    @field_validator("text")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("the text is empty")
-        return value
-
-    @field_validator("id", "source", "title", "published", "url", "text")
-    @classmethod
-    def _storable(cls, value: str | None) -> str | None:
-        return storable_text(value)
-
-    def to_article(self, fallback_id: str | None = None, fmt: str = "jsonl") -> Article:
-        return Article(
-            id=article_id(self.text, self.id, fallback_id), text=self.text,
-            title=self.title or None, source=self.source or None, url=self.url or None,
-            published=self.published or None, published_from="api" if self.published else None,
-            origin="api", format=fmt,
-        )
-
-
-def storable_text(value: str | None) -> str | None:
-    """``value`` when every store can hold it: JSON may escape a NUL (``"\\u0000"``), which
-    PostgreSQL's text refuses, so it is refused here (422) rather than by the store (500).
-    (A lone surrogate, ``"\\ud800"``, pydantic refuses already.)"""
-    if value is not None and "\x00" in value:
-        raise ValueError("holds a NUL character (\\u0000)")
-    return value
-
-
-class ArticleBatch(BaseModel):
-    articles: list[ArticleIn] = Field(..., min_length=1)
-
-
-class CompareIn(BaseModel):
-    """Reports to compare; nothing is stored."""
-
-    reports: list[ArticleIn] = Field(..., min_length=1)
-    title: str | None = Field(None, max_length=300, description="A title for the result page")
-
-    @field_validator("title")
-    @classmethod
-    def _storable(cls, value: str | None) -> str | None:
-        return storable_text(value)
-
-
 class ErrorDetail(BaseModel):
     code: str = Field(..., examples=["E061"])
     message: str = Field(..., examples=["no story with id '42'"])
@@ -241,10 +197,10 @@ def create_app(
     """
     owns = corpus is None
     if corpus is None:
-        from rashomon.corpus.api import Corpus
-
         corpus = Corpus(None)
     if reconciler is None:
+        # Only when no reconciler is given: the pipeline behind it (spaCy, PyTorch) takes
+        # seconds to import, which tests and callers with their own reconciler do not pay.
         from rashomon.reconcile import default_reconciler
 
         reconciler = default_reconciler()
@@ -265,7 +221,7 @@ def create_app(
 
     app = FastAPI(
         title="rashomon",
-        version=rashomon.__version__,
+        version=__version__,
         summary="One event, many accounts: what the reports agree on, what only one reports, "
         "and where they contradict each other.",
         description=_API_DESCRIPTION,
@@ -291,8 +247,6 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     _install_error_handlers(app)
     app.include_router(_api_router(service))
-    from rashomon.service.ui import ui_router
-
     app.include_router(ui_router(service))
     return app
 
@@ -347,7 +301,7 @@ def _api_router(service: Service) -> APIRouter:
         """Whether the server is up, what it runs on, and how busy it is."""
         return {
             "status": "ok",
-            "version": rashomon.__version__,
+            "version": __version__,
             "store": getattr(service.corpus.store, "backend", type(service.corpus.store).__name__),
             "models_loaded": service.models_loaded,
             "jobs": service.jobs.counts(),
@@ -450,6 +404,14 @@ def _api_router(service: Service) -> APIRouter:
     ) -> Response:
         """The story's reconciliation: the same JSON as ``rashomon compare -f json``, computed
         once and cached until the story changes."""
+        comparison = story_or_job(request, story_id, wait)
+        if isinstance(comparison, Response):
+            return comparison
+        return _formatted(comparison, format)
+
+    def story_or_job(request: Request, story_id: str, wait: float) -> Comparison | Response:
+        """The story's comparison from the cache, or computed within ``wait`` seconds, or the
+        202 answer with the job that computes it."""
         # The corpus owns the cache (Corpus.compare_story fills it, with this service's
         # reconciler, in the job below); this only asks it, so nothing is computed here.
         comparison = service.corpus.cached_comparison(story_id)  # E061 when there is no story
@@ -458,7 +420,63 @@ def _api_router(service: Service) -> APIRouter:
             if not service.jobs.wait(job, wait):
                 return _accepted(job)
             comparison = _result_or_raise(job)
-        return _formatted(comparison, format)
+        return comparison
+
+    _PART_RESPONSES: dict[int | str, dict[str, Any]] = {
+        202: {"model": JobOut, "description": "Still being computed: follow the job"},
+    }
+
+    @router.get("/stories/{story_id}/events", tags=["stories"], dependencies=read,
+                responses=_PART_RESPONSES)
+    def story_events(
+        request: Request, story_id: str,
+        wait: float = Query(60, ge=0, le=limits.max_wait,
+                            description="seconds to wait for a result not cached yet"),
+    ) -> Response:
+        """Who did what to whom: the story's coded events (actor, CAMEO action, target,
+        Goldstein weight, mood, time), the reports that carry each, and where they differ."""
+        comparison = story_or_job(request, story_id, wait)
+        if isinstance(comparison, Response):
+            return comparison
+        return JSONResponse({
+            "story": story_id,
+            "events": [e.to_dict() for e in comparison.events],
+            "event_disagreements": [d.to_dict() for d in comparison.event_disagreements],
+        })
+
+    @router.get("/stories/{story_id}/timeline", tags=["stories"], dependencies=read,
+                responses=_PART_RESPONSES)
+    def story_timeline(
+        request: Request, story_id: str,
+        wait: float = Query(60, ge=0, le=limits.max_wait,
+                            description="seconds to wait for a result not cached yet"),
+    ) -> Response:
+        """The story's events in order, with their resolved dates, and conflict versus
+        cooperation per pair of actors."""
+        comparison = story_or_job(request, story_id, wait)
+        if isinstance(comparison, Response):
+            return comparison
+        return JSONResponse({
+            "story": story_id,
+            "timeline": [{**e.to_dict(), "when_label": when_label(e.when)}
+                         for e in comparison.events],
+            "conflict": conflict_series(comparison.events),
+        })
+
+    @router.get("/stories/{story_id}/framing", tags=["stories"], dependencies=read,
+                responses=_PART_RESPONSES)
+    def story_framing(
+        request: Request, story_id: str,
+        wait: float = Query(60, ge=0, le=limits.max_wait,
+                            description="seconds to wait for a result not cached yet"),
+    ) -> Response:
+        """How each source tells the story: omissions, what only it carries, its lead, whose
+        voices it quotes, hedges and loaded words, and word choice across sources."""
+        comparison = story_or_job(request, story_id, wait)
+        if isinstance(comparison, Response):
+            return comparison
+        framing = None if comparison.framing is None else comparison.framing.to_dict()
+        return JSONResponse({"story": story_id, "framing": framing})
 
     # -- ad-hoc comparison ---------------------------------------------------------------------
     @router.post("/compare", tags=["compare"], dependencies=read, openapi_extra=_COMPARE_BODY,
@@ -475,8 +493,6 @@ def _api_router(service: Service) -> APIRouter:
         articles, title = await read_compare_body(request, limits)
         job = submit_job(lambda: service.submit_compare(articles, title,
                                                      client=client_key(request)))
-        from starlette.concurrency import run_in_threadpool
-
         done = await run_in_threadpool(service.jobs.wait, job, wait)
         if not done:
             return _accepted(job)
@@ -527,16 +543,6 @@ _COMPARE_BODY: dict[str, Any] = {
         },
     }
 }
-
-
-def submit_job(submit: Any) -> Job:
-    """Submit a job; a full queue (everyone's, or this client's share) is a 429."""
-    try:
-        return submit()
-    except ClientQueueFull as exc:
-        raise ServiceError("E102", pending=exc.pending) from None
-    except QueueFull as exc:
-        raise ServiceError("E095", pending=exc.pending) from None
 
 
 def _outcome(outcome: Any) -> dict[str, Any]:
@@ -590,112 +596,13 @@ def _result_or_raise(job: Job) -> Comparison:
 
 def _formatted(comparison: Comparison, fmt: str, *, title: str | None = None) -> Response:
     if fmt == "html":
-        from rashomon.render.html import render_html, standalone_csp
-
         page = render_html(comparison, title=title)
         return Response(page, media_type="text/html; charset=utf-8",
                         headers={"Content-Security-Policy": standalone_csp()})
     if fmt == "md":
-        from rashomon.render.markdown import render_markdown
-
         return Response(render_markdown(comparison), media_type="text/markdown; charset=utf-8")
     body = json.dumps(comparison.to_dict(), ensure_ascii=False)
     return Response(body, media_type="application/json")
-
-
-# -- reading a comparison request -----------------------------------------------------------------
-async def read_compare_body(request: Request, limits: Limits) -> tuple[list[Article], str | None]:
-    """The reports of a compare request: JSON ``{"reports": [...]}``, or a form (multipart or
-    urlencoded) with ``text``/``source``/``title`` fields per pasted report and ``file`` uploads.
-    """
-    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if ctype in FORM_TYPES:
-        return await _read_form(request, limits)
-    if ctype and ctype != "application/json" and not ctype.endswith("+json"):
-        raise ServiceError(
-            "E096", status=415,
-            problem=f"unsupported content type {ctype!r}: send application/json "
-                    "or multipart/form-data",
-        )
-    raw = await request.body()
-    try:
-        data = json.loads(raw)
-    except ValueError as exc:
-        raise ServiceError("E097", what="JSON", problem=str(exc)) from None
-    except RecursionError:  # "[[[[..." a few thousand deep: refused, not a crash
-        raise ServiceError("E097", what="JSON", problem="it is nested too deeply") from None
-    try:
-        body = CompareIn.model_validate(data)
-    except ValidationError as exc:
-        raise ServiceError("E096", problem=describe_errors(exc.errors())) from None
-    except RecursionError:
-        raise ServiceError("E097", what="JSON", problem="it is nested too deeply") from None
-    if len(body.reports) > limits.max_reports:
-        raise ServiceError("E091", count=len(body.reports), limit=limits.max_reports)
-    articles = [r.to_article(f"report-{k}", fmt="text") for k, r in
-                enumerate(body.reports, start=1)]
-    return articles, (body.title or None)
-
-
-FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
-async def read_form(request: Request, limits: Limits) -> Any:
-    """The request's form within the limits (Starlette keeps it, so reading it again costs
-    nothing), or an empty dict when the body is not a form."""
-    ctype = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
-    if ctype not in FORM_TYPES:
-        return {}
-    return await request.form(
-        max_files=limits.max_reports + 1, max_fields=4 * limits.max_reports + 10,
-        max_part_size=limits.max_body,
-    )
-
-
-async def _read_form(request: Request, limits: Limits) -> tuple[list[Article], str | None]:
-    form = await read_form(request, limits)
-    try:
-        texts = [v for v in form.getlist("text") if isinstance(v, str)]
-        sources = [v for v in form.getlist("source") if isinstance(v, str)]
-        titles = [v for v in form.getlist("title") if isinstance(v, str)]
-        uploads = [f for f in form.getlist("file") if isinstance(f, UploadFile)]
-        title = form.get("story_title")
-        articles: list[Article] = []
-        for k, text in enumerate(texts):
-            if not text.strip():
-                continue
-            articles.append(Article(
-                id=f"pasted-{k + 1}", text=text.replace("\r\n", "\n"),
-                title=(titles[k].strip() if k < len(titles) else "") or None,
-                source=(sources[k].strip() if k < len(sources) else "") or None,
-                origin="pasted", format="text",
-            ))
-        files = []
-        for upload in uploads:
-            data = await upload.read()
-            if upload.filename or data:
-                files.append((upload.filename, data))
-        if len(articles) + len(files) > limits.max_reports:
-            raise ServiceError("E091", count=len(articles) + len(files), limit=limits.max_reports)
-        if files:
-            from starlette.concurrency import run_in_threadpool
-
-            articles += await run_in_threadpool(read_uploads, files, max_bytes=limits.max_body)
-        if not articles:
-            raise RashomonError("E040")
-        return articles, (title.strip() if isinstance(title, str) and title.strip() else None)
-    finally:
-        await form.close()
-
-
-def describe_errors(errors: list[Any]) -> str:
-    """Validation errors as one readable line: ``reports.0.text: Field required; ...``."""
-    parts = []
-    for e in errors[:5]:
-        where = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
-        parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", "invalid"))
-    more = len(errors) - 5
-    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
 
 
 # -- errors --------------------------------------------------------------------------------------
@@ -708,8 +615,6 @@ def _wants_html(request: Request) -> bool:
 def reply_error(request: Request, exc: ServiceError) -> Response:
     """The answer to a refused request: JSON for the API, a page for the site."""
     if _wants_html(request):
-        from rashomon.service.ui import error_page
-
         response: Response = error_page(request, exc.status_code, exc.code, exc.message)
     else:
         response = JSONResponse(error_body(exc.code, exc.message), status_code=exc.status_code)
@@ -721,8 +626,6 @@ def reply_error(request: Request, exc: ServiceError) -> Response:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    from rashomon.service.ui import error_page
-
     def reply(request: Request, status: int, code: str, message: str) -> Response:
         if _wants_html(request):
             return error_page(request, status, code, message)

@@ -270,7 +270,10 @@ class JobManager:
         expired = {j.id for j in finished if now - (j.finished or now) > self.ttl}
         extra = len(finished) - len(expired) - self.max_kept
         if extra > 0:
-            rest = sorted((j for j in finished if j.id not in expired), key=lambda j: j.finished)
+            # Every job in ``finished`` has a time; ``or now`` only tells the type checker so.
+            rest = sorted(
+                (j for j in finished if j.id not in expired), key=lambda j: j.finished or now
+            )
             expired |= {j.id for j in rest[:extra]}
         for job_id in expired:
             job = self._jobs.pop(job_id)

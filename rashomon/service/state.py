@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from rashomon.errors import FetchError, RashomonError
 from rashomon.model import Article, Comparison
+from rashomon.readers import read_reports
 from rashomon.service.jobs import Job, JobManager, Progress
 
 if TYPE_CHECKING:
@@ -229,8 +230,6 @@ def read_uploads(files: list[tuple[str | None, bytes]], *, max_bytes: int) -> li
     Each file goes into a fresh temporary folder under a cleaned-up name; errors name the file
     as uploaded, never the temporary path.
     """
-    from rashomon.readers import read_reports
-
     if not files:
         return []
     with tempfile.TemporaryDirectory(prefix="rashomon-upload-") as folder:

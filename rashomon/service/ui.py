@@ -1,8 +1,9 @@
 """The web UI: server-rendered pages from the same templates as the stand-alone HTML report.
 
 * ``/``: the stories, biggest and newest first, with their outlets, a search box and pages;
-* ``/stories/{id}``: the story's comparison view (the fragment of :mod:`rashomon.render.html`)
-  in the site's chrome; a story not reconciled yet shows the job's progress and then itself;
+* ``/stories/{id}``: the story's comparison view (the fragment of :mod:`rashomon.render.html`,
+  with its charts, inline SVG drawn on the server) in the site's chrome; a story not reconciled
+  yet shows the job's progress and then itself;
 * ``/compare``: paste or upload a few reports and see the same view, nothing stored. With
   JavaScript the form starts a job through the API and shows its progress; without, the form
   posts to ``/compare``, which starts the job and redirects to its page, which refreshes itself
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -28,11 +30,18 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-import rashomon
+from rashomon._version import __version__
+from rashomon.corpus.api import members_hash
 from rashomon.errors import RashomonError
-from rashomon.render.html import environment, render_fragment, report_css, report_js
-from rashomon.service.app import read_compare_body, read_form, submit_job
+from rashomon.render.html import (
+    environment,
+    render_fragment,
+    report_css,
+    report_js,
+    safe_url,
+)
 from rashomon.service.errors import ServiceError, status_for
+from rashomon.service.inputs import read_compare_body, read_form, submit_job
 from rashomon.service.jobs import Job
 from rashomon.service.security import (
     COOKIE,
@@ -81,7 +90,7 @@ def _static(name: str) -> str | None:
     only, so that no path, no NUL and no dot file can reach the file system."""
     if not _STATIC_NAME.fullmatch(name):
         return None
-    node = resources.files("rashomon.service").joinpath("static", name)
+    node = resources.files("rashomon.service").joinpath("static").joinpath(name)
     try:
         return node.read_text("utf-8")
     except (FileNotFoundError, IsADirectoryError, OSError, ValueError):
@@ -99,7 +108,7 @@ def render_page(
     path, version), and the CSRF token in each of its post forms (with the cookie it is
     checked against, when the browser has none yet)."""
     page = environment().get_template(template) if isinstance(template, str) else template
-    html = page.render(base=_base(request), version=rashomon.__version__, **context)
+    html = page.render(base=_base(request), version=__version__, **context)
     return _with_csrf(request, html, status)
 
 
@@ -192,8 +201,6 @@ def ui_router(service: Service) -> APIRouter:
 
     @router.get("/stories/{story_id}", dependencies=read)
     def story_page(request: Request, story_id: str) -> HTMLResponse:
-        from rashomon.corpus.api import members_hash
-
         story = service.corpus.story(story_id)
         members = service.corpus.store.story_articles(story_id)
         key = (story_id, members_hash(members))
@@ -216,6 +223,7 @@ def ui_router(service: Service) -> APIRouter:
             fragment = render_fragment(
                 comparison, title=story.title or None, text_limit=limits.page_text,
                 full_text=lambda doc_id: f"{base}/articles/{quote(doc_id, safe='')}",
+                extras=story_extras(service, comparison),
             )
             service.keep_fragment(key, fragment)
         sid = quote(story_id, safe="")
@@ -290,6 +298,7 @@ def ui_router(service: Service) -> APIRouter:
                       f"{int(limits.job_ttl // 60)} minutes.",
                 text_limit=limits.page_text,
                 full_text=lambda doc_id: f"{base}/compare/{job.id}/reports/{number[doc_id]}",
+                extras=story_extras(service, job.result),
             )
             service.keep_fragment(key, fragment)
         return render_page(
@@ -353,12 +362,18 @@ def ui_router(service: Service) -> APIRouter:
     return router
 
 
+def story_extras(service: Service, comparison: Any) -> Mapping[str, Any] | None:
+    """The optional analyses of a story page (events, timeline, conflict, word choice: see
+    :data:`rashomon.render.html.EXTRA_KEYS`), from the service's ``story_extras(comparison)``
+    when it has one; the page charts those it is given and leaves the rest out."""
+    hook = getattr(service, "story_extras", None)
+    return hook(comparison) if callable(hook) else None
+
+
 def _full_text_page(
     request: Request, article: Any, crumbs: list[tuple[str, str]], active: str = "stories"
 ) -> HTMLResponse:
     """A report's whole text, escaped like every page (a link only when it is http(s))."""
-    from rashomon.render.html import safe_url
-
     return render_page(
         request, _full_text_template(), title=article.title or article.display_name,
         source=article.source, published=article.published, url=safe_url(article.url),

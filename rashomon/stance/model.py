@@ -129,6 +129,7 @@ class StanceModel:
         for name, lin in (("emb_lr", self.emb_lr), ("txt_lr", self.txt_lr)):
             arrays[f"{name}.coef"] = lin.coef.astype(np.float32)
             arrays[f"{name}.intercept"] = lin.intercept
+        # numpy's stub lets **kwds reach the bool ``allow_pickle``; the names here are "idf" etc.
         np.savez_compressed(folder / "weights.npz", **arrays)  # type: ignore[arg-type]
         (folder / "vocabulary.json").write_text(json.dumps(self.tfidf.vocabulary) + "\n",
                                                 encoding="utf-8")  # fmt: skip
