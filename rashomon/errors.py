@@ -63,6 +63,7 @@ class Errors:
     )
     E042 = "unknown output format {format!r} (expected one of: {expected})"
     E043 = "{path}: refusing to overwrite a folder"
+    E044 = "--published {value!r}: not a date; give it as YYYY-MM-DD (or an ISO date-time)"
     # Storage
     E060 = "{url}: cannot open the database ({reason})"
     E061 = "no story with id {id!r}"
@@ -114,6 +115,52 @@ class Errors:
         "{pending} of your analyses are already waiting or running, the most one client may "
         "have at once; wait for one of them to finish"
     )
+    # Temporal expressions (rashomon.timex, rashomon evaluate timex / timebank): E120-E129
+    E120 = "{path}: the folder holds no TimeML document (*.tml)"
+    E121 = "{path}: not a TimeML document (it has no <TEXT> element)"
+    E122 = (
+        "{value!r} is not a publication date (expected an ISO 8601 date or date-time, "
+        "e.g. 2026-01-06 or 2026-01-06T15:00)"
+    )
+    E123 = (
+        "{path}, line {line}: {problem} (expected a JSON object with \"id\", \"text\" and, "
+        "optionally, \"published\")"
+    )
+    # Framing: the bias flagger (rashomon.framing.bias)
+    E140 = (
+        "{path}: the bias model is missing or unreadable ({reason}); reinstall rashomon or "
+        "rebuild it with: python -m rashomon.framing.train_bias"
+    )
+    E141 = "the bias flagger reads text (a str), not {type}"
+    E142 = "{path}, line {line}: {problem}"
+    E143 = "{path}, line {line}: the line has no {field!r} (expected {{\"id\", \"text\"}})"
+    # Event coding (rashomon.events, rashomon evaluate petrarch / police-events): E130-E139
+    E130 = "the event-coding dictionary {path} cannot be read (a PETRARCH2 dictionary is needed)"
+    E131 = "{path}, line {line}: not an IndiaPoliceEvents sentence ({problem})"
+    E132 = "{path} holds no PETRARCH2 <Sentence> records"
+    # Story clustering settings (rashomon.corpus.clustering.ClusterConfig)
+    E160 = "story clustering setting {name} = {value!r} is not valid: expected {expected}"
+    E161 = "unknown story clustering setting(s): {names} (known: {known})"
+    # Framing: per-source profiles and word choice (E145-E149)
+    E145 = "{path}, line {line}: a report needs an \"id\" and a \"text\" string"
+    E146 = "{path}: holds no story with at least two reports to compare"
+    E147 = "the loaded-word spans name a document that is not in the comparison: {document!r}"
+    # Charts of the HTML report and web UI (rashomon.render.charts, E150-E154)
+    E150 = "the chart data {what!r} is malformed: {problem}"
+    # Executors: --executor local|ray (rashomon.executors, E175-E179)
+    E175 = (
+        "the Ray executor needs Ray, which is not installed: pip install 'rashomon[cluster]'"
+    )
+    E176 = (
+        "{url} is a SQLite file, which Ray workers on other machines cannot share: use a "
+        "PostgreSQL store (--db postgresql://...) with a Ray cluster of several nodes"
+    )
+    E177 = "unknown executor {name!r} (expected one of: {expected})"
+    E178 = (
+        "cannot reach the Ray cluster at {address} ({reason}); start it with `ray start "
+        "--head` or set --address / $RAY_ADDRESS to its head's host:port"
+    )
+    E179 = "a Ray worker failed on a batch and kept failing after retries: {reason}"
 
 
 class RashomonError(Exception):

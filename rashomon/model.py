@@ -177,9 +177,12 @@ class TimeMention:
     span: Span
     value: str | None  # ISO date "2026-01-06", "2026-01", "2026", weekday "W:TUE", month "M:08"
     granularity: str  # "day", "weekday", "month", "year", "duration", "relative", "time"
+    # The TIMEX3 value ("2026-01-06", "XXXX-WXX-2" when no publication date anchors it).
+    timex: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self.span.to_dict(), "value": self.value, "granularity": self.granularity}
+        return {**self.span.to_dict(), "value": self.value, "granularity": self.granularity,
+                "timex": self.timex}
 
 
 @dataclass(slots=True)
@@ -335,6 +338,89 @@ class BriefSentence:
         }
 
 
+@dataclass(slots=True, frozen=True)
+class EventActor:
+    """Who acts, or is acted on, in a story event: as a report names them, and coded."""
+
+    name: str | None  # None: the report gives no actor rashomon can resolve ("unknown")
+    code: str | None = None  # CAMEO/Phoenix actor code: "COLGOV", "USAMIL", "COP"
+    entity: str | None = None  # id of the story Entity, when it resolves to one
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "code": self.code, "entity": self.entity}
+
+    @property
+    def key(self) -> str | None:
+        """What two reports must share to mean the same actor."""
+        return self.entity or self.code or (self.name.lower() if self.name else None)
+
+
+@dataclass(slots=True)
+class StoryEvent:
+    """Who did what to whom, and when: one coded event, merged across the reports carrying it."""
+
+    id: str
+    source: EventActor
+    target: EventActor
+    verb: str  # the verb as written (lemma)
+    cameo: str | None  # CAMEO event code, "036" = express intent to meet
+    plover: str | None  # PLOVER category, "CONSULT"
+    goldstein: float | None  # -10 (conflict) .. +10 (cooperation)
+    mood: str  # "asserted", "negated", "future", "hypothetical", "threatened", ...
+    documents: list[str]
+    evidence: list[Span]
+    when: str | None = None  # TIMEX3 value of the time it is tied to
+    when_spans: list[Span] = field(default_factory=list)
+    order: int = 0  # place on the story's timeline
+    facts: list[str] = field(default_factory=list)  # ids of the StoryFacts it rests on
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "source": self.source.to_dict(),
+            "target": self.target.to_dict(),
+            "verb": self.verb,
+            "cameo": self.cameo,
+            "plover": self.plover,
+            "goldstein": self.goldstein,
+            "mood": self.mood,
+            "when": self.when,
+            "when_spans": [s.to_dict() for s in self.when_spans],
+            "order": self.order,
+            "documents": self.documents,
+            "evidence": [s.to_dict() for s in self.evidence],
+            "facts": self.facts,
+        }
+
+
+@dataclass(slots=True)
+class EventDisagreement:
+    """Reports that tell one event with a different actor, target or time."""
+
+    kind: str  # "source", "target" or "time"
+    explanation: str
+    events: list[str]  # ids of the StoryEvents, one per side
+    sides: list[list[Span]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "explanation": self.explanation,
+            "events": self.events,
+            "sides": [[s.to_dict() for s in side] for side in self.sides],
+        }
+
+
+@dataclass(slots=True)
+class StoredFraming:
+    """A story's framing read back from JSON (a cache): kept as that JSON."""
+
+    data: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+
 @dataclass(slots=True)
 class Comparison:
     """The reconciliation of one story: what :func:`rashomon.compare` returns."""
@@ -348,6 +434,107 @@ class Comparison:
     timings: dict[str, float] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    events: list[StoryEvent] = field(default_factory=list)  # in timeline order
+    event_disagreements: list[EventDisagreement] = field(default_factory=list)
+    # How each source tells the story (rashomon.framing.Framing), when it was asked for.
+    framing: Any = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, documents: list[Article]) -> Comparison:
+        """A comparison back from its :meth:`to_dict` JSON (what caches hold).
+
+        The documents come from the caller (a store keeps them whole; the JSON keeps only part
+        of each). What ``to_dict`` leaves out (a fact's per-report members, its sentence order)
+        comes back empty: the renderers do not use it. Framing comes back as its JSON.
+        """
+
+        def span(d: dict[str, Any]) -> Span:
+            return Span(d["document"], int(d["start"]), int(d["end"]), d["text"])
+
+        def actor(d: dict[str, Any]) -> EventActor:
+            return EventActor(d.get("name"), d.get("code"), d.get("entity"))
+
+        by_id = {a.id: a for a in documents}
+        return cls(
+            documents=[by_id[d["id"]] for d in data["documents"] if d["id"] in by_id],
+            facts=[
+                StoryFact(
+                    id=f["id"], statement=f["statement"], status=f["status"],
+                    evidence=[span(s) for s in f["evidence"]], documents=list(f["documents"]),
+                    details=[Detail(span(d), kind=d.get("kind", "addition"),
+                                    note=d.get("note", "")) for d in f.get("details", [])],
+                    similarity=f.get("similarity"), contradiction=f.get("contradiction"),
+                    context=[span(s) for s in f.get("context", [])],
+                    wording=f.get("wording", ""),
+                    resolved=[
+                        Resolution(
+                            Span(f["evidence"][0]["document"] if f["evidence"] else "",
+                                 r["start"], r["end"], r["text"]),
+                            r["as"],
+                        )
+                        for r in f.get("resolved", [])
+                    ],
+                )
+                for f in data["facts"]
+            ],
+            contradictions=[
+                Contradiction(
+                    kind=c["kind"], explanation=c["explanation"],
+                    sides=[[span(s) for s in side] for side in c["sides"]],
+                    facts=list(c.get("facts", [])), confidence=float(c.get("confidence", 1.0)),
+                    focus=[span(s) for s in c.get("focus", [])],
+                )
+                for c in data.get("contradictions", [])
+            ],
+            entities=[
+                Entity(
+                    id=e["id"], name=e["name"], kind=e["kind"],
+                    aliases=list(e.get("aliases", [])), titles=list(e.get("titles", [])),
+                    documents=list(e.get("documents", [])),
+                    mentions=[span(s) for s in e.get("mentions", [])],
+                )
+                for e in data.get("entities", [])
+            ],
+            quotes=[
+                Quote(
+                    span=span(q), speaker=q.get("speaker"), speaker_name=q.get("speaker_name"),
+                    speaker_span=span(q["speaker_span"]) if q.get("speaker_span") else None,
+                    direct=bool(q.get("direct", True)),
+                )
+                for q in data.get("quotes", [])
+            ],
+            brief=[
+                BriefSentence(
+                    text=b["text"], documents=list(b["documents"]),
+                    facts=list(b.get("facts", [])),
+                    evidence=[span(s) for s in b.get("evidence", [])],
+                )
+                for b in data.get("brief", [])
+            ],
+            timings=dict(data.get("timings", {})),
+            models=dict(data.get("models", {})),
+            warnings=list(data.get("warnings", [])),
+            events=[
+                StoryEvent(
+                    id=e["id"], source=actor(e["source"]), target=actor(e["target"]),
+                    verb=e["verb"], cameo=e.get("cameo"), plover=e.get("plover"),
+                    goldstein=e.get("goldstein"), mood=e.get("mood", "asserted"),
+                    documents=list(e["documents"]),
+                    evidence=[span(s) for s in e.get("evidence", [])],
+                    when=e.get("when"), when_spans=[span(s) for s in e.get("when_spans", [])],
+                    order=int(e.get("order", 0)), facts=list(e.get("facts", [])),
+                )
+                for e in data.get("events", [])
+            ],
+            event_disagreements=[
+                EventDisagreement(
+                    kind=d["kind"], explanation=d["explanation"], events=list(d["events"]),
+                    sides=[[span(s) for s in side] for side in d["sides"]],
+                )
+                for d in data.get("event_disagreements", [])
+            ],
+            framing=StoredFraming(data["framing"]) if data.get("framing") else None,
+        )
 
     def facts_with_status(self, status: str) -> list[StoryFact]:
         return [f for f in self.facts if f.status == status]
@@ -377,12 +564,16 @@ class Comparison:
             "entities": [e.to_dict() for e in self.entities],
             "quotes": [q.to_dict() for q in self.quotes],
             "brief": [b.to_dict() for b in self.brief],
+            "events": [e.to_dict() for e in self.events],
+            "event_disagreements": [d.to_dict() for d in self.event_disagreements],
+            "framing": None if self.framing is None else self.framing.to_dict(),
             "summary": {
                 "documents": len(self.documents),
                 "facts": len(self.facts),
                 **{s: len(self.facts_with_status(s)) for s in STATUSES},
                 "differing_in_detail": sum(f.differs_in_detail for f in self.facts),
                 "contradictions": len(self.contradictions),
+                "events": len(self.events),
             },
             "models": self.models,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},

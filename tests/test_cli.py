@@ -141,3 +141,31 @@ def test_a_report_in_another_language_is_warned_about(reconciler, tmp_path, caps
     captured = capsys.readouterr()
     assert "bericht.txt: the text looks like language 'de'" in captured.err
     assert json.loads(captured.out)["warnings"]
+
+
+def test_a_publication_date_that_is_not_a_date_is_refused_before_any_work():
+    for command in ("compare", "events", "timeline"):
+        proc = run_cli(command, str(EXAMPLE_FILES[0]), "--published", "next tuesday")
+        assert_one_line_error(proc, "E044")
+
+
+@pytest.mark.slow
+def test_events_and_timeline_resolve_tuesday_once_a_date_is_given(reconciler, capsys):
+    main(["timeline", *map(str, EXAMPLE_FILES), "-f", "json", "--quiet"])
+    undated = json.loads(capsys.readouterr().out)
+    main(["timeline", *map(str, EXAMPLE_FILES), "-f", "json", "--quiet",
+          "--published", "2026-01-05"])
+    dated = json.loads(capsys.readouterr().out)
+
+    def meeting(timeline: list[dict]) -> dict:
+        return next(e for e in timeline
+                    if any("Tuesday" in s["text"] for s in e["when_spans"]))
+
+    # Without a date the weekday stays unresolved (nothing guessed); with one it is the coming
+    # Tuesday, since the reports say the meeting is still to come.
+    assert meeting(undated["timeline"])["when"] == "XXXX-WXX-2"
+    assert meeting(dated["timeline"])["when"] == "2026-01-06"
+    assert all(d["published"] == "2026-01-05" for d in dated["documents"])
+    main(["events", *map(str, EXAMPLE_FILES), "-f", "md", "--quiet"])
+    out = capsys.readouterr().out
+    assert out.startswith("# Events") and "| # | when | who |" in out

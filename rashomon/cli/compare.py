@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from datetime import datetime
 
 import typer
 
 from rashomon._files import write_atomically
 from rashomon.cli.app import app
 from rashomon.errors import RashomonError
+from rashomon.model import Comparison
 from rashomon.progress import Stage, set_enabled
 
 FORMATS = ("terminal", "md", "json", "html")
@@ -35,23 +37,58 @@ def compare_command(
     device: str | None = typer.Option(
         None, "--device", help="Where models run: cpu (default), cuda or auto."
     ),
+    published: str | None = typer.Option(
+        None, "--published", help="Publication date (YYYY-MM-DD) for reports that carry none: "
+        "relative dates (\"on Tuesday\") are resolved against it."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
 ) -> None:
     """What the reports agree on, what only one reports, and where they contradict each other."""
     if fmt not in FORMATS:
         raise RashomonError("E042", format=fmt, expected=", ".join(FORMATS))
+    comparison = reconcile_inputs(inputs, max_bytes=max_bytes, allow_private=allow_private,
+                                  device=device, quiet=quiet, fmt=fmt, published=published)
+    color = None
+    if fmt == "terminal":
+        color = output is None and sys.stdout.isatty()
+    from rashomon.render import render
+
+    text = render(comparison, fmt, **({"color": color} if fmt == "terminal" else {}))
+    write_output(text, output, quiet)
+
+
+def publication_date(value: str | None) -> str | None:
+    """``--published`` checked: an ISO date or date-time (E044 otherwise)."""
+    if value is None:
+        return None
+    try:
+        datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise RashomonError("E044", value=value) from None
+    return value.strip()
+
+
+def reconcile_inputs(
+    inputs: list[str], *, max_bytes: int, allow_private: bool, device: str | None,
+    quiet: bool, fmt: str, published: str | None = None,
+) -> Comparison:
+    """Read the reports and reconcile them, with progress messages and warnings on stderr.
+
+    ``published`` dates the reports that carry no date of their own; a report's own date wins.
+    """
+    published = publication_date(published)
     if quiet:
         set_enabled(False)
-    import os
-
-    if device:
-        os.environ["RASHOMON_DEVICE"] = device
     from rashomon.reconcile import default_reconciler, read_inputs
-    from rashomon.render import render
 
     with Stage("Reading reports"):
         articles = read_inputs(inputs, max_bytes=max_bytes, allow_private=allow_private)
-    reconciler = default_reconciler()
+    if published:
+        for article in articles:
+            if article.published is None:
+                article.published, article.published_from = published, "command line"
+    # The device goes to the reconciler as a parameter; RASHOMON_DEVICE stays the default.
+    reconciler = default_reconciler(device or None)
     with Stage("Loading models"):
         reconciler.load()
     with Stage(f"Reconciling {len(articles)} report{'s' if len(articles) != 1 else ''}"):
@@ -59,10 +96,10 @@ def compare_command(
     if fmt != "terminal":  # the terminal report lists them itself
         for warning in comparison.warnings:
             print(f"rashomon: warning: {warning}", file=sys.stderr)
-    color = None
-    if fmt == "terminal":
-        color = output is None and sys.stdout.isatty()
-    text = render(comparison, fmt, **({"color": color} if fmt == "terminal" else {}))
+    return comparison
+
+
+def write_output(text: str, output: str | None, quiet: bool) -> None:
     if output:
         write_atomically(output, text)
         if not quiet:

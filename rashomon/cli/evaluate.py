@@ -10,6 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -39,7 +40,9 @@ def data_dir(given: str | None) -> Path:
     raise RashomonError("E080", path=shared)
 
 
-def _data_option() -> typer.models.OptionInfo:
+def _data_option() -> Any:
+    """The ``--data`` option; ``Any`` as ``typer.Option`` itself returns, so that it can stand as
+    the default of a ``str | None`` parameter."""
     return typer.Option(None, "--data", help="The shared data folder [default: ../shared/data].")
 
 
@@ -109,16 +112,33 @@ def outlets_command(
 
 @evaluate_app.command("clustering")
 def clustering_command(
+    input_file: str | None = typer.Argument(
+        None, metavar="[INPUT.jsonl]",
+        help="Cluster this JSONL file of articles (id, text; a 'story' on every line is scored) "
+        "instead of the shared data sets.",
+    ),
+    predictions: str | None = typer.Option(
+        None, "--predictions", help="With INPUT: write one {id, story} line per article here."
+    ),
     data: str | None = _data_option(),
     embeddings: bool = typer.Option(
         False, "--embeddings",
         help="Also score the pairs with all-MiniLM-L6-v2 (about 6 minutes on 2 CPU cores).",
     ),
+    cv: bool = typer.Option(
+        True, "--cv/--no-cv",
+        help="Also print the leave-one-topic-out cross-validated B3 F1 (about 5 s).",
+    ),
 ) -> None:
-    """Story clustering (ECB+, NewsWCL50) and pair similarity (SemEval-2022 Task 8, Lee)."""
+    """Story clustering (ECB+, NewsWCL50, BASIL; cross-validated) and pair similarity
+    (SemEval-2022 Task 8, Lee), or the stories of one JSONL file."""
     from rashomon.evaluation import clustering
 
-    argv = ["--data", str(data_dir(data))] + (["--embeddings"] if embeddings else [])
+    if input_file is not None:
+        argv = [input_file] + (["--predictions", predictions] if predictions else [])
+    else:
+        argv = ["--data", str(data_dir(data))] + (["--embeddings"] if embeddings else [])
+        argv += [] if cv else ["--no-cv"]
     sys.exit(clustering.main(argv) or 0)
 
 

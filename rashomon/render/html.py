@@ -12,6 +12,10 @@ Why it is built the way it is:
   opens with CSS alone (``:hover``, ``:focus-within`` and ``:target`` for touch), the matrix
   filter is radio buttons and ``:has()``. The small script only adds pinning, highlighting of
   the evidence inside the reports, and a pop-over naming the facts a highlighted passage carries.
+* **Charts are pictures of what the page already tells.** :mod:`rashomon.render.charts` draws
+  them server-side as inline SVG (no script, no request), each with its text equivalent; the
+  story's events, timeline, conflict curves and word choice, which other stages compute, show
+  when the caller passes them (``extras``, :data:`EXTRA_KEYS`) and are absent otherwise.
 * **Article text is untrusted.** Templates autoescape, the report texts are escaped piece by
   piece with :func:`html.escape`, links are kept only when they are ``http(s)``, the data the
   script reads is JSON inside ``<script type="application/json">`` with ``<``, ``>``, ``&``,
@@ -37,22 +41,28 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from rashomon._version import __version__
 from rashomon.model import Comparison, Resolution, Span, StoryFact
+from rashomon.render import charts
 from rashomon.render.common import letters, sorted_facts
+from rashomon.render.storyline import conflict_series, event_line
 
 __all__ = [
     "CELL",
+    "EXTRA_KEYS",
     "KIND_LABEL",
+    "build_charts",
     "environment",
     "render_fragment",
     "render_html",
@@ -79,6 +89,10 @@ KIND_LABEL: dict[str, tuple[str, str]] = {
     "contradicted": ("✖", "contradicted"),
 }
 
+#: The optional analyses a page shows when it is given them, each a list of plain objects of
+#: the shape its renderer in :mod:`rashomon.render.charts` reads.
+EXTRA_KEYS: tuple[str, ...] = ("events", "timeline", "conflict", "word_choice")
+
 _ENTITY_KINDS = ("person", "organization", "place", "group")
 _ENTITY_LABEL = {
     "person": "person",
@@ -93,7 +107,8 @@ _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # -- assets and the template environment ------------------------------------------------------
 @cache
 def _asset(name: str) -> str:
-    return resources.files("rashomon.render").joinpath("templates", name).read_text("utf-8")
+    templates = resources.files("rashomon.render").joinpath("templates")
+    return templates.joinpath(name).read_text("utf-8")
 
 
 def report_css() -> str:
@@ -113,8 +128,6 @@ def environment() -> Any:
     The web service renders its site pages from the same folder, so that the stand-alone page
     and the site share their templates and their look.
     """
-    from jinja2 import Environment, PackageLoader, StrictUndefined
-
     env = Environment(
         loader=PackageLoader("rashomon.render", "templates"),
         autoescape=True,
@@ -678,12 +691,91 @@ def build_view(
     return _Builder(comparison, title, text_limit=text_limit, full_text=full_text).build()
 
 
-def page_data(comparison: Comparison, text_limit: int | None = None) -> dict[str, Any]:
+def comparison_extras(comparison: Comparison) -> dict[str, Any]:
+    """The charted analyses (:data:`EXTRA_KEYS`) of a comparison's own events and framing: the
+    events table, the timeline, conflict versus cooperation per pair, and word choice."""
+    out: dict[str, Any] = {}
+    events = comparison.events
+    if events or "events" in comparison.timings:
+        out["events"] = [
+            {"source": e.source.name or "unknown", "source_code": e.source.code,
+             "verb": e.verb, "cameo": e.cameo, "plover": e.plover, "goldstein": e.goldstein,
+             "target": e.target.name or "unknown", "target_code": e.target.code,
+             "mood": e.mood, "when": e.when, "documents": e.documents,
+             "evidence": [s.to_dict() for s in e.evidence]}
+            for e in events
+        ]
+        # The chart places acts of someone; the events table lists those with no known actor.
+        out["timeline"] = [
+            {"when": e.when, "order": e.order, "label": event_line(e), "documents": e.documents,
+             "goldstein": e.goldstein, "mood": e.mood}
+            for e in events if e.source.key is not None or e.target.key is not None
+        ]
+        out["conflict"] = conflict_series(events)
+    if comparison.framing is not None:
+        choice = comparison.framing.to_dict().get("word_choice") or {}
+        rows = []
+        for entity in choice.get("entities", []):
+            if not entity.get("differs"):
+                continue
+            uses = {doc: [*entity.get("names", {}).get(doc, []),
+                          *entity.get("descriptors", {}).get(doc, [])]
+                    for doc in {*entity.get("names", {}), *entity.get("descriptors", {})}}
+            rows.append({
+                "entity": entity.get("name", ""),
+                "sources": {doc: [u["text"] for u in used] for doc, used in uses.items()},
+                # Only a subjective-lexicon flag marks a word loaded here: that two outlets
+                # word a thing differently is shown by the table itself.
+                "loaded": {doc: [u["text"] for u in used
+                                 if any(f.get("kind") == "lexicon" for f in u.get("flags", []))]
+                           for doc, used in uses.items()},
+            })
+        out["word_choice"] = rows
+    return out
+
+
+def build_charts(
+    comparison: Comparison, extras: Mapping[str, Any] | None = None,
+    text_limit: int | None = None,
+) -> dict[str, charts.Chart]:
+    """The page's charts by name: ``matrix``, ``sources`` and (when anyone is quoted)
+    ``quotes`` always; ``timeline``, ``conflict``, ``events`` and ``word_choice`` when
+    ``extras`` carries that key (an empty list shows the chart's empty state).
+
+    With ``text_limit``, the matrix leaves out the facts whose every word lies past the cut of
+    the reports the page shows the start of (the page shows none of their words)."""
+    cuts = text_cuts(comparison, text_limit)
+    in_view = comparison
+    if cuts:
+        in_view = replace(comparison, facts=[
+            f for f in comparison.facts
+            if any(s.start < cuts.get(s.document, s.start + 1) for s in f.evidence)
+        ])
+    out = {"matrix": charts.fact_heatmap(in_view),
+           "sources": charts.source_bars(comparison)}
+    if comparison.quotes:
+        out["quotes"] = charts.quote_shares_chart(comparison)
+    extras = extras or {}
+    # Annotated: the makers differ in their keyword-only options, which are not used here.
+    makers: dict[str, Callable[[object, Comparison], charts.Chart]] = {
+        "timeline": charts.timeline_chart, "conflict": charts.conflict_chart,
+        "events": charts.events_table, "word_choice": charts.word_choice_table}
+    for key in EXTRA_KEYS:
+        if extras.get(key) is not None:
+            out[key] = makers[key](extras[key], comparison)
+    return out
+
+
+def page_data(
+    comparison: Comparison, text_limit: int | None = None,
+    extras: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """What the page's script reads: the JSON contract, with the reports' letters added.
 
     With ``text_limit``, what lies past the cut of a report the page shows the start of is
     left out: its text (``text_length`` says how long it is), and the entity mentions and
-    quotes there. The script reads ids and offsets of documents, facts and brief only; the
+    quotes there. The analyses given in ``extras`` that the page charts are under
+    ``"charts"``. The script reads ids and offsets of documents, facts and brief only; the
     whole JSON is the API's.
     """
     data = comparison.to_dict()
@@ -701,6 +793,11 @@ def page_data(comparison: Comparison, text_limit: int | None = None) -> dict[str
         for e in data["entities"]:
             e["mentions"] = [m for m in e["mentions"] if shown(m)]
         data["quotes"] = [q for q in data["quotes"] if shown(q)]
+    # Under a key of their own: the contract's "events" are the coded StoryEvents, not the
+    # rows of the events table.
+    charted = {k: extras[k] for k in EXTRA_KEYS if extras and extras.get(k) is not None}
+    if charted:
+        data["charts"] = charted
     return data
 
 
@@ -708,31 +805,36 @@ def page_data(comparison: Comparison, text_limit: int | None = None) -> dict[str
 def render_fragment(
     comparison: Comparison, *, title: str | None = None, heading: bool = True,
     embed_data: bool = True, intro: str | None = None, text_limit: int | None = None,
-    full_text: FullText | None = None,
+    full_text: FullText | None = None, extras: Mapping[str, Any] | None = None,
 ) -> Markup:
     """The comparison view as one ``<article class="rsh">`` for embedding in a page that also
     loads :func:`report_css` and :func:`report_js` (the web service's story and compare pages).
 
     ``text_limit``: show at most about this many characters of each report, then a link to
-    ``full_text(report id)`` (the report's own section when that gives None).
+    ``full_text(report id)`` (the report's own section when that gives None). ``extras``: the
+    optional analyses (:data:`EXTRA_KEYS`) to chart and embed in the page's data.
     """
+    if extras is None:
+        extras = comparison_extras(comparison)
     view = build_view(comparison, title=title, text_limit=text_limit, full_text=full_text)
-    data = page_data(comparison, text_limit) if embed_data else None
+    data = page_data(comparison, text_limit, extras) if embed_data else None
     template = environment().get_template("comparison.html")
-    return Markup(template.render(v=view, data=data, heading=heading, intro=intro))
+    return Markup(template.render(v=view, data=data, heading=heading, intro=intro,
+                                  charts=build_charts(comparison, extras, text_limit)))
 
 
 def render_html(
-    comparison: Comparison, *, title: str | None = None, embed_data: bool = True
+    comparison: Comparison, *, title: str | None = None, embed_data: bool = True,
+    extras: Mapping[str, Any] | None = None,
 ) -> str:
     """One self-contained HTML page: inline CSS and script, no external request, readable
-    without JavaScript, safe to open whatever the reports contain."""
+    without JavaScript, safe to open whatever the reports contain. ``extras``: as
+    :func:`render_fragment`."""
     css, js = report_css(), report_js()
-    fragment = render_fragment(comparison, title=title, embed_data=embed_data)
-    import rashomon
+    fragment = render_fragment(comparison, title=title, embed_data=embed_data, extras=extras)
 
     template = environment().get_template("page.html")
     return template.render(
         title=title or _default_title(comparison), css=Markup(css), js=Markup(js),
-        fragment=fragment, csp=standalone_csp(), version=rashomon.__version__,
+        fragment=fragment, csp=standalone_csp(), version=__version__,
     )

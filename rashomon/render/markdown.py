@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from rashomon.model import Comparison
 from rashomon.render.common import STATUS_LABEL, doc_label, letters, sorted_facts
+from rashomon.render.framing import framing_markdown
+from rashomon.render.storyline import events_markdown, timeline_markdown
 
 _CELL = {"carries": "●", "detail": "◐", "contradicts": "✖", "absent": "·"}
 
@@ -76,6 +78,10 @@ def render_markdown(comparison: Comparison) -> str:
         for q in comparison.quotes:
             who = q.speaker_name or "unattributed"
             lines.append(f"- {label[q.span.document]}: “{_escape(q.span.text)}” — {_escape(who)}")
+    for section in (events_markdown(comparison, label), timeline_markdown(comparison, label),
+                    framing_markdown(comparison, label)):
+        if section:
+            lines += ["", *section]
     people = [e for e in comparison.entities if len(e.mentions) > 1]
     if people:
         lines += ["", "## People, organisations and places", ""]

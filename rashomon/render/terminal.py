@@ -12,6 +12,8 @@ from rich.text import Text
 
 from rashomon.model import Comparison
 from rashomon.render.common import doc_label, letters, sorted_facts
+from rashomon.render.framing import print_framing
+from rashomon.render.storyline import print_events, print_timeline
 
 _STYLE = {"corroborated": "green", "single_source": "yellow", "contradicted": "bold red"}
 _MARK = {"corroborated": "✔", "single_source": "•", "contradicted": "✖"}
@@ -103,6 +105,10 @@ def render_terminal(
             who = q.speaker_name or "unattributed"
             console.print(f"  {label[q.span.document]}: “{escape(q.span.text)}” — {escape(who)}")
         console.print()
+
+    print_events(console, comparison, label)
+    print_timeline(console, comparison, label)
+    print_framing(console, comparison, label)
 
     people = [e for e in comparison.entities if len(e.mentions) > 1]
     if people:

@@ -160,7 +160,9 @@ def test_one_self_contained_inert_page(comparison: Comparison) -> None:
     # no markup from the data survived as markup
     assert not any(t == "img" for t, _ in page.tags)
     assert "<b>bold</b>" not in html and "Nothing <b>bold</b> here" in page.visible
-    assert sum(t == "title" for t, _ in page.tags) == 1
+    # one page title; every chart's SVG has its own <title>, its accessible name
+    svgs = sum(t == "svg" for t, _ in page.tags)
+    assert svgs >= 2 and sum(t == "title" for t, _ in page.tags) == 1 + svgs
     for _, attrs in page.tags:
         assert not any(k.startswith("on") for k in attrs)
     assert "<script>alert" not in html and "<img" not in html
@@ -315,11 +317,13 @@ def test_spans_that_do_not_fit_are_left_out(comparison: Comparison) -> None:
 def test_renders_fast_enough_for_a_page(comparison: Comparison) -> None:
     import time
 
+    # CPU time of this process, so that other work on a shared machine does not count: 50 ms
+    # for the page and 300 ms for its charts (matplotlib), at most.
     render_html(comparison)
-    started = time.perf_counter()
-    for _ in range(20):
+    started = time.process_time()
+    for _ in range(5):
         render_html(comparison)
-    assert (time.perf_counter() - started) / 20 < 0.05
+    assert (time.process_time() - started) / 5 < 0.35
 
 
 @pytest.fixture(scope="module")

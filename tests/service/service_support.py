@@ -23,8 +23,11 @@ from rashomon.model import (
     BriefSentence,
     Comparison,
     Entity,
+    EventActor,
     Quote,
     Span,
+    StoredFraming,
+    StoryEvent,
     StoryFact,
 )
 
@@ -125,9 +128,22 @@ class SentenceReconciler:
                   speaker_name=None)
             for a in articles for m in _QUOTE.finditer(a.text)
         ]
+        # One event per shared sentence: "<first name> said it to the city", for the
+        # events and timeline endpoints.
+        events = [
+            StoryEvent(
+                id=f"E{k}", source=EventActor(entities[0].name if entities else None, "UNK"),
+                target=EventActor("the city", "CTY"), verb="say", cameo="010", plover="OTHER",
+                goldstein=0.0, mood="asserted", documents=f.documents, evidence=f.evidence,
+                when="2026-01-06" if k == 1 else None, order=k - 1, facts=[f.id],
+            )
+            for k, f in enumerate((f for f in facts if f.status == "corroborated"), start=1)
+        ]
+        framing = StoredFraming({"sources": [{"document": a.id} for a in articles]})
         return Comparison(
             documents=list(articles), facts=facts, brief=brief, entities=entities,
             quotes=quotes, timings={"total": 0.01}, models=self.model_names(),
+            events=events, framing=framing,
         )
 
 

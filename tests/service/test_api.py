@@ -189,8 +189,33 @@ def test_one_story_and_its_comparison(client: Any, reconciler: SentenceReconcile
     assert bad.status_code == 422
 
 
+def test_story_events_timeline_and_framing(client: Any, reconciler: SentenceReconciler) -> None:
+    add(client, article_json(1, FLOOD), article_json(2, FLOOD_B))
+    story_id = client.get("/api/stories").json()["stories"][0]["id"]
+    events = client.get(f"/api/stories/{story_id}/events")
+    assert events.status_code == 200, events.text
+    data = events.json()
+    assert data["story"] == story_id and len(data["events"]) == 2
+    first = data["events"][0]
+    assert first["cameo"] == "010" and first["documents"] == ["art-1", "art-2"]
+    assert first["target"] == {"name": "the city", "code": "CTY", "entity": None}
+    calls = reconciler.calls
+    timeline = client.get(f"/api/stories/{story_id}/timeline").json()
+    assert reconciler.calls == calls  # the cached comparison, read back whole
+    assert [e["id"] for e in timeline["timeline"]] == ["E1", "E2"]
+    assert timeline["timeline"][0]["when"] == "2026-01-06"
+    assert timeline["timeline"][1]["when_label"] == "undated"
+    assert timeline["conflict"][0]["points"][0]["goldstein"] == 0.0
+    framing = client.get(f"/api/stories/{story_id}/framing").json()
+    assert framing["framing"] == {"sources": [{"document": "art-1"}, {"document": "art-2"}]}
+    schema = client.get("/openapi.json").json()
+    assert {f"/api/stories/{{story_id}}/{part}" for part in ("events", "timeline", "framing")} \
+        <= set(schema["paths"])
+
+
 def test_unknown_story(client: Any) -> None:
-    for path in ("/api/stories/nope", "/api/stories/nope/comparison"):
+    for path in ("/api/stories/nope", "/api/stories/nope/comparison", "/api/stories/nope/events",
+                 "/api/stories/nope/timeline", "/api/stories/nope/framing"):
         response = client.get(path)
         assert response.status_code == 404 and error_of(response)["code"] == "E061"
 

@@ -235,7 +235,7 @@ def test_the_founding_example_shows_gold_facts_as_such(site: Site, laptop: Any) 
     shot(laptop, "story-laptop-matrix")
     # the filter (CSS only) shows one kind at a time
     laptop.locator('label[for="mxf-single"]').click()
-    visible_rows = laptop.locator("tbody tr:visible")
+    visible_rows = laptop.locator("#matrix tbody tr:visible")
     assert visible_rows.count() == len(site.comparison.facts_with_status("single_source"))
     laptop.locator('label[for="mxf-all"]').click()
     # a jump from the matrix lands on the highlighted evidence
