@@ -34,14 +34,7 @@ from rashomon.executors.local import LocalExecutor
 from rashomon.executors.steps import ReconcileStories, default_reconciler
 from rashomon.model import (
     Article,
-    BriefSentence,
     Comparison,
-    Contradiction,
-    Detail,
-    Entity,
-    Quote,
-    Span,
-    StoryFact,
 )
 
 if TYPE_CHECKING:
@@ -291,64 +284,6 @@ def members_hash(members: Sequence[StoredArticle]) -> str:
 
 
 def comparison_from_dict(data: dict[str, Any], documents: Sequence[Article]) -> Comparison:
-    """A :class:`Comparison` back from its ``to_dict()`` JSON (what the cache holds).
-
-    The documents come from the store rather than from the JSON, which keeps only part of each
-    article. Fields ``to_dict`` leaves out (a fact's per-report members, its sentence order)
-    come back empty; renderers do not use them.
-    """
-    from_dict = getattr(Comparison, "from_dict", None)
-    if callable(from_dict):
-        return from_dict(data, documents=list(documents))
-
-    def span(d: dict[str, Any]) -> Span:
-        return Span(d["document"], int(d["start"]), int(d["end"]), d["text"])
-
-    by_id = {a.id: a for a in documents}
-    docs = [by_id[d["id"]] for d in data["documents"] if d["id"] in by_id]
-    facts = [
-        StoryFact(
-            id=f["id"], statement=f["statement"], status=f["status"],
-            evidence=[span(s) for s in f["evidence"]], documents=list(f["documents"]),
-            details=[Detail(span(d), kind=d.get("kind", "addition"), note=d.get("note", ""))
-                     for d in f.get("details", [])],
-            similarity=f.get("similarity"), contradiction=f.get("contradiction"),
-        )
-        for f in data["facts"]
-    ]
-    contradictions = [
-        Contradiction(
-            kind=c["kind"], explanation=c["explanation"],
-            sides=[[span(s) for s in side] for side in c["sides"]],
-            facts=list(c.get("facts", [])), confidence=float(c.get("confidence", 1.0)),
-        )
-        for c in data.get("contradictions", [])
-    ]
-    entities = [
-        Entity(
-            id=e["id"], name=e["name"], kind=e["kind"], aliases=list(e.get("aliases", [])),
-            titles=list(e.get("titles", [])), documents=list(e.get("documents", [])),
-            mentions=[span(s) for s in e.get("mentions", [])],
-        )
-        for e in data.get("entities", [])
-    ]
-    quotes = [
-        Quote(
-            span=span(q), speaker=q.get("speaker"), speaker_name=q.get("speaker_name"),
-            speaker_span=span(q["speaker_span"]) if q.get("speaker_span") else None,
-            direct=bool(q.get("direct", True)),
-        )
-        for q in data.get("quotes", [])
-    ]
-    brief = [
-        BriefSentence(
-            text=b["text"], documents=list(b["documents"]), facts=list(b.get("facts", [])),
-            evidence=[span(s) for s in b.get("evidence", [])],
-        )
-        for b in data.get("brief", [])
-    ]
-    return Comparison(
-        documents=docs, facts=facts, contradictions=contradictions, entities=entities,
-        quotes=quotes, brief=brief, timings=dict(data.get("timings", {})),
-        models=dict(data.get("models", {})), warnings=list(data.get("warnings", [])),
-    )
+    """A :class:`Comparison` back from its ``to_dict()`` JSON (what the cache holds); the
+    documents come from the store (see :meth:`Comparison.from_dict`)."""
+    return Comparison.from_dict(data, documents=list(documents))

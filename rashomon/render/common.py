@@ -36,3 +36,11 @@ def sorted_facts(comparison: Comparison) -> list[StoryFact]:
     return sorted(
         comparison.facts, key=lambda f: (rank[f.status], -len(f.documents), order[f.id])
     )
+
+
+def md_escape(text: str) -> str:
+    """Keep report text from being read as Markdown or HTML."""
+    out = text.replace("\\", "\\\\")
+    for ch in "`*_[]<>|#":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace("\n", " ")

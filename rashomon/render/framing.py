@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.text import Text
 
 from rashomon.model import Comparison
+from rashomon.render.common import md_escape
 
 _QUOTES = "\"'“”‘’"
 
@@ -21,13 +22,6 @@ def _profiles(comparison: Comparison) -> list[dict[str, Any]]:
     if comparison.framing is None:
         return []
     return list(comparison.framing.to_dict().get("profiles", []))
-
-
-def _md(text: str) -> str:
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", " ")
 
 
 def _short(text: str, width: int = 90) -> str:
@@ -77,7 +71,7 @@ def framing_markdown(comparison: Comparison, label: Mapping[str, str]) -> list[s
     for profile in profiles:
         doc = profile["document"]
         lines.append(f"- **{label.get(doc, doc)}**")
-        lines += [f"  - {_md(line)}" for line in profile_lines(profile)]
+        lines += [f"  - {md_escape(line)}" for line in profile_lines(profile)]
     return lines
 
 

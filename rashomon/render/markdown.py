@@ -4,19 +4,11 @@ carries, for pasting into notes, issues or wikis."""
 from __future__ import annotations
 
 from rashomon.model import Comparison
-from rashomon.render.common import STATUS_LABEL, doc_label, letters, sorted_facts
+from rashomon.render.common import STATUS_LABEL, doc_label, letters, md_escape, sorted_facts
 from rashomon.render.framing import framing_markdown
 from rashomon.render.storyline import events_markdown, timeline_markdown
 
 _CELL = {"carries": "●", "detail": "◐", "contradicts": "✖", "absent": "·"}
-
-
-def _escape(text: str) -> str:
-    """Keep report text from being read as Markdown or HTML."""
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", " ")
 
 
 def render_markdown(comparison: Comparison) -> str:
@@ -30,19 +22,19 @@ def render_markdown(comparison: Comparison) -> str:
     )
     lines += ["", "## Reports", ""]
     for doc in comparison.documents:
-        lines.append(f"- **{label[doc.id]}**: {_escape(doc_label(doc))}")
+        lines.append(f"- **{label[doc.id]}**: {md_escape(doc_label(doc))}")
     if comparison.brief:
         lines += ["", "## Brief", ""]
         for b in comparison.brief:
             cites = ", ".join(label[d] for d in b.documents)
-            lines.append(f"- {_escape(b.text)} [{cites}]")
+            lines.append(f"- {md_escape(b.text)} [{cites}]")
     if comparison.contradictions:
         lines += ["", "## Contradictions", ""]
         for c in comparison.contradictions:
-            lines.append(f"- **{c.kind}**: {_escape(c.explanation)}")
+            lines.append(f"- **{c.kind}**: {md_escape(c.explanation)}")
             for side in c.sides:
                 for span in side:
-                    lines.append(f"  - {label[span.document]}: “{_escape(span.text)}”")
+                    lines.append(f"  - {label[span.document]}: “{md_escape(span.text)}”")
     lines += ["", "## Facts by source", ""]
     header = "| fact | status | " + " | ".join(label[d.id] for d in comparison.documents) + " |"
     lines += [header, "|" + "---|" * (2 + len(comparison.documents))]
@@ -58,7 +50,7 @@ def render_markdown(comparison: Comparison) -> str:
             else:
                 cells.append(_CELL["carries"])
         lines.append(
-            f"| {_escape(f.statement)} | {STATUS_LABEL[f.status]} | " + " | ".join(cells) + " |"
+            f"| {md_escape(f.statement)} | {STATUS_LABEL[f.status]} | " + " | ".join(cells) + " |"
         )
     lines += [
         "",
@@ -70,14 +62,16 @@ def render_markdown(comparison: Comparison) -> str:
         lines += ["", "## Differences in detail", ""]
         for f, d in details:
             lines.append(
-                f"- {_escape(f.statement)}: only {label[d.span.document]} says "
-                f"“{_escape(d.span.text)}”"
+                f"- {md_escape(f.statement)}: only {label[d.span.document]} says "
+                f"“{md_escape(d.span.text)}”"
             )
     if comparison.quotes:
         lines += ["", "## Quotes", ""]
         for q in comparison.quotes:
             who = q.speaker_name or "unattributed"
-            lines.append(f"- {label[q.span.document]}: “{_escape(q.span.text)}” — {_escape(who)}")
+            lines.append(
+                f"- {label[q.span.document]}: “{md_escape(q.span.text)}” — {md_escape(who)}"
+            )
     for section in (events_markdown(comparison, label), timeline_markdown(comparison, label),
                     framing_markdown(comparison, label)):
         if section:
@@ -86,8 +80,8 @@ def render_markdown(comparison: Comparison) -> str:
     if people:
         lines += ["", "## People, organisations and places", ""]
         for e in people:
-            also = f" (also: {_escape(', '.join(e.aliases))})" if e.aliases else ""
-            titles = f" — {_escape(', '.join(e.titles))}" if e.titles else ""
+            also = f" (also: {md_escape(', '.join(e.aliases))})" if e.aliases else ""
+            titles = f" — {md_escape(', '.join(e.titles))}" if e.titles else ""
             docs = ", ".join(label[d] for d in e.documents)
-            lines.append(f"- **{_escape(e.name)}**, {e.kind}{titles}{also} [{docs}]")
+            lines.append(f"- **{md_escape(e.name)}**, {e.kind}{titles}{also} [{docs}]")
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rashomon.model import Comparison, EventActor, StoryEvent
+from rashomon.render.common import md_escape
 
 # Moods that say the act did not (or not yet) happen: never counted as the act on the
 # conflict/cooperation series.
@@ -63,13 +64,6 @@ def event_line(event: StoryEvent) -> str:
             f"{actor_label(event.target)}")
 
 
-def _md(text: str) -> str:
-    out = text.replace("\\", "\\\\")
-    for ch in "`*_[]<>|#":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("\n", " ")
-
-
 def events_markdown(comparison: Comparison, label: Mapping[str, str]) -> list[str]:
     """The events table and where the reports disagree on them, as Markdown lines."""
     if not comparison.events:
@@ -81,17 +75,17 @@ def events_markdown(comparison: Comparison, label: Mapping[str, str]) -> list[st
         gold = "" if e.goldstein is None else f"{e.goldstein:+.1f}"
         cites = ", ".join(label[d] for d in e.documents)
         lines.append(
-            f"| {e.id} | {_md(when_label(e.when))} | {_md(actor_label(e.source))} | "
-            f"{_md(e.verb)} | {e.cameo or ''} | {e.plover or ''} | {gold} | "
-            f"{_md(actor_label(e.target))} | {e.mood} | {cites} |"
+            f"| {e.id} | {md_escape(when_label(e.when))} | {md_escape(actor_label(e.source))} | "
+            f"{md_escape(e.verb)} | {e.cameo or ''} | {e.plover or ''} | {gold} | "
+            f"{md_escape(actor_label(e.target))} | {e.mood} | {cites} |"
         )
     if comparison.event_disagreements:
         lines += ["", "### Where the reports differ on an event", ""]
         for d in comparison.event_disagreements:
-            lines.append(f"- **{d.kind}** ({', '.join(d.events)}): {_md(d.explanation)}")
+            lines.append(f"- **{d.kind}** ({', '.join(d.events)}): {md_escape(d.explanation)}")
             for side in d.sides:
                 for span in side:
-                    lines.append(f"  - {label[span.document]}: “{_md(span.text)}”")
+                    lines.append(f"  - {label[span.document]}: “{md_escape(span.text)}”")
     return lines
 
 
@@ -102,8 +96,8 @@ def timeline_markdown(comparison: Comparison, label: Mapping[str, str]) -> list[
     for e in comparison.events:
         cites = ", ".join(label[d] for d in e.documents)
         evidence = e.evidence[0].text if e.evidence else ""
-        lines.append(f"{e.order + 1}. **{_md(when_label(e.when))}**: {_md(event_line(e))} "
-                     f"[{cites}] — “{_md(evidence)}”")
+        lines.append(f"{e.order + 1}. **{md_escape(when_label(e.when))}**: "
+                     f"{md_escape(event_line(e))} [{cites}] — “{md_escape(evidence)}”")
     return lines
 
 
