@@ -83,7 +83,9 @@ def find_report_times(pd: ParsedDoc) -> tuple[list[tuple[Span, Timex]], str | No
         warning = f"{pd.id}: the publication date {published!r} could not be read"
         published = None
     times = report_times(pd, find_timexes(pd.doc.text, published, doc=pd.doc))
-    unresolved = [span.text for span, timex in times if "X" in timex.value]
+    # "months of tension" (a duration of unknown length, PXM) is not a date waiting for one.
+    unresolved = [span.text for span, timex in times
+                  if timex.type in PLACING_TYPES and "X" in timex.value]
     if unresolved and published is None:
         count = len(unresolved)
         warning = (

@@ -160,6 +160,8 @@ def test_fact_time_mentions_take_the_timex_value_they_overlap() -> None:
 
 
 def test_an_unreadable_or_missing_publication_date_is_said_and_nothing_guessed() -> None:
+    (undated_duration,) = parse("They met after months of escalating tensions.")
+    assert find_report_times(undated_duration)[1] is None  # a duration waits for no date
     text = "They will meet on Tuesday."
     (missing,) = parse(text)
     times, warning = find_report_times(missing)
