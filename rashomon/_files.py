@@ -42,9 +42,10 @@ def _umask() -> int:
     return mask
 
 
-def jsonl_objects(path: Path | str) -> list[tuple[int, dict]]:
+def jsonl_objects(path: Path | str, code: str = "E006") -> list[tuple[int, dict]]:
     """(line number, object) for each non-blank line of a JSONL file; a line that is not a JSON
-    object is E006 naming it (evaluation inputs, read whole: they are data sets, not streams)."""
+    object is ``code`` (an error whose message takes ``path``, ``line`` and ``problem``) naming
+    it. For evaluation inputs, read whole: they are data sets, not streams."""
     path = Path(path)
     rows = []
     with path.open(encoding="utf-8") as handle:
@@ -54,10 +55,10 @@ def jsonl_objects(path: Path | str) -> list[tuple[int, dict]]:
             try:
                 row = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError("E006", path=str(path), line=number,
+                raise InputError(code, path=str(path), line=number,
                                  problem=f"not valid JSON ({exc.msg})") from None  # fmt: skip
             if not isinstance(row, dict):
-                raise InputError("E006", path=str(path), line=number,
+                raise InputError(code, path=str(path), line=number,
                                  problem="expected a JSON object")  # fmt: skip
             rows.append((number, row))
     return rows

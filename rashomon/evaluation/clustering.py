@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import numpy as np
 
+from rashomon._files import jsonl_objects
 from rashomon.corpus.clustering import ClusterConfig, StoryClusterer
 from rashomon.corpus.features import ArticleFeatures, FeatureExtractor
 from rashomon.errors import InputError, RashomonError
@@ -477,28 +478,20 @@ def read_input(path: Path) -> tuple[list[Article], list[str] | None]:
     articles: list[Article] = []
     gold: list[str | None] = []
     seen: set[str] = set()
-    with _require(Path(path)).open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as exc:
-                raise InputError("E006", path=str(path), line=number, problem=str(exc)) from None
-            if not isinstance(row, dict) or not isinstance(row.get("id"), str) \
-                    or not isinstance(row.get("text"), str):
-                raise InputError("E006", path=str(path), line=number,
-                                 problem="each line needs a string 'id' and 'text'")
-            if row["id"] in seen:
-                raise InputError("E006", path=str(path), line=number,
-                                 problem=f"the id {row['id']!r} is used twice")
-            seen.add(row["id"])
-            articles.append(Article(
-                id=row["id"], text=row["text"], title=row.get("title"),
-                source=row.get("source"), url=row.get("url"), published=row.get("published"),
-            ))
-            story = row.get("story")
-            gold.append(None if story is None else str(story))
+    for number, row in jsonl_objects(_require(Path(path))):
+        if not isinstance(row.get("id"), str) or not isinstance(row.get("text"), str):
+            raise InputError("E006", path=str(path), line=number,
+                             problem="each line needs a string 'id' and 'text'")
+        if row["id"] in seen:
+            raise InputError("E006", path=str(path), line=number,
+                             problem=f"the id {row['id']!r} is used twice")
+        seen.add(row["id"])
+        articles.append(Article(
+            id=row["id"], text=row["text"], title=row.get("title"),
+            source=row.get("source"), url=row.get("url"), published=row.get("published"),
+        ))
+        story = row.get("story")
+        gold.append(None if story is None else str(story))
     if not articles:
         raise InputError("E009", path=str(path))
     labels = [g for g in gold if g is not None]

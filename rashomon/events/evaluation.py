@@ -7,13 +7,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rashomon._files import jsonl_objects
 from rashomon.errors import InputError
 from rashomon.events.actors import ActorMatcher
 from rashomon.events.coder import CodedEvent, EventCoder
@@ -205,19 +205,12 @@ class PoliceSettings:
 def read_sentences(path: Path) -> list[dict[str, Any]]:
     """IndiaPoliceEvents sentence lines ``{"doc_id", "sent_id", "sent_text"[, "sent_labels"]}``."""
     rows = []
-    with path.open(encoding="utf-8") as handle:
-        for n, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError("E131", path=str(path), line=n, problem=str(exc)) from exc
-            if not isinstance(row, dict) or not isinstance(row.get("sent_text"), str) or (
-                    "doc_id" not in row or "sent_id" not in row):  # fmt: skip
-                raise InputError("E131", path=str(path), line=n,
-                                 problem='needs "doc_id", "sent_id" and "sent_text"')  # fmt: skip
-            rows.append(row)
+    for n, row in jsonl_objects(path, "E131"):
+        if not isinstance(row.get("sent_text"), str) or "doc_id" not in row or (
+                "sent_id" not in row):  # fmt: skip
+            raise InputError("E131", path=str(path), line=n,
+                             problem='needs "doc_id", "sent_id" and "sent_text"')  # fmt: skip
+        rows.append(row)
     return rows
 
 

@@ -40,6 +40,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 
+from rashomon._files import jsonl_objects
 from rashomon.errors import ConfigurationError, InputError
 
 if TYPE_CHECKING:
@@ -837,22 +838,10 @@ def place_annotation(text: str, snippet: str, start: int) -> int | None:
 
 def read_jsonl(path: Path | str) -> list[dict[str, Any]]:
     """Lines of a JSONL file (E142 for a line that is not a JSON object)."""
-    rows: list[dict[str, Any]] = []
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        return [row for _, row in jsonl_objects(path, "E142")]
     except OSError as error:
         raise InputError("E008", path=str(path), reason=str(error)) from error
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as error:
-            raise InputError("E142", path=str(path), line=number, problem=str(error)) from error
-        if not isinstance(row, dict):
-            raise InputError("E142", path=str(path), line=number, problem="not a JSON object")
-        rows.append(row)
-    return rows
 
 
 def gold_from_annotations(

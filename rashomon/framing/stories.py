@@ -9,11 +9,11 @@ can be kept in a cache folder, keyed by a hash of the reports and of rashomon's 
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rashomon._files import jsonl_objects
 from rashomon._version import __version__
 from rashomon.errors import InputError
 from rashomon.model import Article, Comparison
@@ -29,14 +29,8 @@ def read_stories(path: Path) -> dict[str, list[Article]]:
     if not path.is_file():
         raise InputError("E007", path=str(path))
     stories: dict[str, list[Article]] = {}
-    for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError("E006", path=str(path), line=number, problem=str(exc)) from exc
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+    for number, row in jsonl_objects(path):
+        if not isinstance(row.get("text"), str) or "id" not in row:
             raise InputError("E145", path=str(path), line=number)
         name = str(row["id"]).split("/")[-1]
         story = str(row.get("story") or name.rsplit("_", 1)[0])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rashomon._files import write_atomically
+from rashomon._files import jsonl_objects, write_atomically
 from rashomon.errors import InputError
 from rashomon.timex.normalise import Timex, find_timexes, parse_published
 from rashomon.timex.score import Score, score
@@ -36,33 +36,23 @@ class Expression:
 def read_articles(path: str | Path) -> list[dict[str, Any]]:
     """The article lines of a JSONL file, checked (E123 names the bad line)."""
     rows: list[dict[str, Any]] = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
+    for number, row in jsonl_objects(path, "E123"):
+        doc_id = row.get("id")
+        if not isinstance(doc_id, str | int) or isinstance(doc_id, bool):
+            raise InputError("E123", path=str(path), line=number,
+                             problem="no 'id' (a string or a number)")
+        if not isinstance(row.get("text"), str):
+            raise InputError("E123", path=str(path), line=number, problem="no 'text' string")
+        if row.get("published") is not None:
+            if not isinstance(row["published"], str):
+                raise InputError("E123", path=str(path), line=number,
+                                 problem="'published' is not a string")
             try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
+                parse_published(row["published"])
+            except InputError as error:
                 raise InputError("E123", path=str(path), line=number,
-                                 problem=f"not JSON ({error.msg})") from None
-            if not isinstance(row, dict):
-                raise InputError("E123", path=str(path), line=number, problem="not an object")
-            doc_id = row.get("id")
-            if not isinstance(doc_id, str | int) or isinstance(doc_id, bool):
-                raise InputError("E123", path=str(path), line=number,
-                                 problem="no 'id' (a string or a number)")
-            if not isinstance(row.get("text"), str):
-                raise InputError("E123", path=str(path), line=number, problem="no 'text' string")
-            if row.get("published") is not None:
-                if not isinstance(row["published"], str):
-                    raise InputError("E123", path=str(path), line=number,
-                                     problem="'published' is not a string")
-                try:
-                    parse_published(row["published"])
-                except InputError as error:
-                    raise InputError("E123", path=str(path), line=number,
-                                     problem=error.message) from None
-            rows.append(row)
+                                 problem=error.message) from None
+        rows.append(row)
     return rows
 
 
@@ -119,19 +109,11 @@ def gold_of(rows: list[dict[str, Any]], gold_path: str | Path | None) -> dict[st
 def read_articles_free(path: str | Path) -> list[dict[str, Any]]:
     """JSON lines with at least ``id``, ``start`` and ``end`` (a gold or predictions file)."""
     rows = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError("E123", path=str(path), line=number,
-                                 problem=f"not JSON ({error.msg})") from None
-            if not isinstance(row, dict) or not all(k in row for k in ("id", "start", "end")):
-                raise InputError("E123", path=str(path), line=number,
-                                 problem="an expression needs 'id', 'start' and 'end'")
-            rows.append(row)
+    for number, row in jsonl_objects(path, "E123"):
+        if not all(k in row for k in ("id", "start", "end")):
+            raise InputError("E123", path=str(path), line=number,
+                             problem="an expression needs 'id', 'start' and 'end'")
+        rows.append(row)
     return rows
 
 
