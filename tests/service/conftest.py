@@ -4,6 +4,7 @@ clients on loopback and from elsewhere, and the real reconciler (slow, one per s
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -56,3 +57,36 @@ def real_reconciler() -> Any:
     return default_reconciler().load()
 
 
+# -- headless Chromium (Debian's), for the browser tests -------------------------------------
+CHROMIUM = os.environ.get("RASHOMON_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("RASHOMON_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"RASHOMON_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install playwright)")
+    path = Path(CHROMIUM)
+    if not (path.exists() or shutil.which(CHROMIUM)):
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    manager = sync_playwright().start()
+    try:
+        launched = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as exc:
+        manager.stop()
+        _unavailable(f"Chromium did not start: {exc}")
+    try:
+        yield launched
+    finally:
+        launched.close()
+        manager.stop()

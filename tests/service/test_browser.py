@@ -11,9 +11,7 @@ unless ``RASHOMON_REQUIRE_BROWSER=1``, when that is a failure. Screenshots are k
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,42 +25,10 @@ from rashomon.model import Comparison, StoryFact
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = os.environ.get("RASHOMON_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
 SHOTS = REPO / "artifacts" / "screenshots"
 LAPTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 LONG = 180_000  # ms: a reconciliation on a slow machine, models already loaded
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("RASHOMON_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"RASHOMON_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-    path = Path(CHROMIUM)
-    if not (path.exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    manager = sync_playwright().start()
-    try:
-        launched = manager.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    except Exception as exc:
-        manager.stop()
-        _unavailable(f"Chromium did not start: {exc}")
-    try:
-        yield launched
-    finally:
-        launched.close()
-        manager.stop()
 
 
 @dataclass

@@ -9,10 +9,7 @@ Needs Playwright and Debian's Chromium, like ``test_browser.py`` (skipped withou
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,39 +23,9 @@ from chart_support import EVIL, extras, synth  # a helper of tests/render, on th
 pytestmark = [pytest.mark.browser]
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("RASHOMON_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SHOTS = REPO / "artifacts" / "screenshots" / "charts"
 CHARTS = ("chart-matrix", "chart-sources", "chart-quotes", "chart-timeline", "chart-conflict")
 TABLES = ("chart-events", "chart-words")
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("RASHOMON_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"RASHOMON_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed (pip install playwright)")
-    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-    manager = sync_playwright().start()
-    try:
-        launched = manager.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    except Exception as exc:
-        manager.stop()
-        _unavailable(f"Chromium did not start: {exc}")
-    try:
-        yield launched
-    finally:
-        launched.close()
-        manager.stop()
 
 
 def _open(browser: Any, tmp_path: Path, name: str, sources: int, facts: int,

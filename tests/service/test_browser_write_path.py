@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 from service_support import FLOOD, FLOOD_B, LiveServer, SentenceReconciler, make_app
-from test_browser import browser  # noqa: F401  (the Chromium fixture)
 
 pytestmark = [pytest.mark.browser]
 
@@ -86,7 +85,7 @@ def jobs_started(app: Any) -> int:
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_the_site_compare_form_works(servers: Any, browser: Any, javascript: bool  # noqa: F811
+def test_the_site_compare_form_works(servers: Any, browser: Any, javascript: bool
                                      ) -> None:
     app, site, _ = servers
     before = jobs_started(app)
@@ -106,7 +105,7 @@ def test_the_site_compare_form_works(servers: Any, browser: Any, javascript: boo
 
 
 @pytest.mark.parametrize("attack", sorted(ATTACKS))
-def test_a_page_on_another_site_starts_nothing(servers: Any, browser: Any,  # noqa: F811
+def test_a_page_on_another_site_starts_nothing(servers: Any, browser: Any,
                                                attack: str) -> None:
     app, site, evil = servers
     context = browser.new_context()
