@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +108,22 @@ _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "him", "her", "them", 
              "which", "that"}  # fmt: skip
 _RELATIVE = {"who", "which", "that", "whom"}
 _ACT_NOUN_ROOTS = {"17", "18", "19", "20"}
+# Code roots of acts two parties do together, so "A and B <act>" with no one else named is each
+# towards the other ("Gondor and Osgiliath renewed ties", "met", "signed"); "A and B attacked" is
+# not A attacking B. Fighting words are mutual whatever their code ("the two sides clashed").
+_MUTUAL_ROOTS = {"03", "04", "05", "06"}
+# Nouns for states of affairs, never parties, as the doer of a coded verb: "the outcome could
+# influence", "the atmosphere surrounding", "the situation demands". (Nouns naming acts,
+# "talks", "the meeting", are told by the verb dictionary itself.)
+_NON_PARTY_NOUNS = {"outcome", "atmosphere", "situation", "result", "tension", "prospect",
+                    "issue", "effort", "process", "relationship", "relation", "tie", "idea",
+                    "question", "problem", "crisis", "mood", "climate", "tone", "focus", "aim",
+                    "goal", "impact", "effect", "consequence", "development", "event",
+                    "incident", "move", "step", "plan", "policy", "decision", "trend",
+                    "concern", "uncertainty", "risk", "possibility", "context", "backdrop",
+                    "history", "legacy", "future", "fact", "matter", "case", "operation",
+                    "campaign", "mission", "programme", "program", "strategy", "measure"}
+_MUTUAL_LEMMAS = {"clash", "fight", "battle", "skirmish", "exchange", "spar", "wrangle"}
 _LIGHT_VERBS = {"make", "carry", "conduct", "effect", "order", "resort", "open"}
 # Nouns that stand for the people of what follows: "the population of Gondor".
 _GROUP_NOUNS = {"population", "people", "leaders", "leader", "government", "members", "member",
@@ -143,6 +160,20 @@ def _phrase_regex(phrases: list[str]) -> re.Pattern[str] | None:
         if words:
             parts.append(" " + re.escape(words) + (r"[\s.,;:!?]" if phrase.endswith("_") else ""))
     return re.compile("|".join(parts)) if parts else None
+
+
+def _mutual_cue(verb: Token) -> bool:
+    """Whether the clause tells its act as shared by its doers: "delayed their meeting",
+    "blamed each other", "jointly", "together"."""
+    for child in verb.children:
+        if child.dep_ == "advmod" and child.lower_ in {"jointly", "together", "mutually"}:
+            return True
+        if child.dep_ in _OBJ and any(g.dep_ == "poss" and g.lower_ == "their"
+                                      for g in child.children):  # fmt: skip
+            return True
+    words = [t.lower_ for t in verb.subtree]
+    pairs = set(pairwise(words))
+    return ("each", "other") in pairs or ("one", "another") in pairs
 
 
 def _conjuncts(tok: Token) -> list[Token]:
@@ -258,6 +289,11 @@ class EventCoder:
                     and any(self._reporter(sent.doc[j]) == tok for j in coded if j != i)):
                 reporting.add(i)
                 continue  # fmt: skip
+            if tok.dep_ == "prep":
+                # "given their ties", "following the talks": a preposition, no act; "according
+                # to the police" is the police's statement
+                events.extend(self._according(tok, matches, index))
+                continue
             events.extend(self._events(tok, vc, coded, matches, index))
         if self.uncoded:
             taken = {e.verb for e in events}
@@ -603,6 +639,7 @@ class EventCoder:
             subjects, passive = [gerund_actor], False  # "in police firing" read as a verb
         else:
             subjects, passive = self._subjects(verb)
+        grammatical_subjects = subjects
         if passive:
             targets_heads = subjects
             subjects = self._agent(verb) or self._instrument_actor(verb, matches)
@@ -623,9 +660,25 @@ class EventCoder:
             deeper = self._first_actor_after(act, matches, sources)
             if deeper is not None:
                 targets = [deeper]
+        violent = code[:2] in _ACT_NOUN_ROOTS
+        # Whose nature says whether this is an act between parties: the doer, or the subject
+        # of an agentless passive ("the talks are expected to ...").
+        doers = grammatical_subjects if passive and not subjects else subjects
+        if not violent and not (passive and subjects) and self._no_party(verb, doers, matches):
+            return []
+        if (verb.pos_ == "VERB" and verb.tag_ in {"VB", "VBG"}
+                and (not violent or verb.dep_ == "acl")
+                and all(a is None for a in (*sources, *targets))
+                and not any(c.dep_ in _SUBJ for c in verb.children)):  # fmt: skip
+            # "controlling cocaine production", "the atmosphere surrounding their meeting": an
+            # infinitive or participle that names no one on either side is a purpose, a topic or
+            # a description, not an act. Violence told so is kept ("to kill", "killing two").
+            return []
         coded_sources = [s for s in sources if s is not None and s.code]
         pairs: list[tuple[Actor | None, Actor | None]]
-        if targets == [None] and len(coded_sources) > 1 and not passive:
+        if targets == [None] and len(coded_sources) > 1 and not passive and (
+                code[:2] in _MUTUAL_ROOTS or ":" in code or act.lemma_.lower() in _MUTUAL_LEMMAS
+                or _mutual_cue(act)):
             # "Gondor and Osgiliath renewed ties": each acts towards the other.
             pairs = [(a, b) for a in coded_sources for b in coded_sources if a is not b]
         else:
@@ -666,6 +719,53 @@ class EventCoder:
                         _plover.plover(c), weight, mood, speaker, act.lemma_.lower(),
                     ))  # fmt: skip
         return out
+
+    def _according(self, tok: Token, matches: dict[int, Match], index: int) -> list[CodedEvent]:
+        """"according to X": X made a statement (CAMEO 010), with X as its source."""
+        if tok.lower_ != "according":
+            return []
+        for to in tok.children:
+            if to.dep_ == "prep" and to.lower_ == "to":
+                for obj in to.children:
+                    if obj.dep_ == "pobj" and self._is_actor(obj, matches):
+                        source = self._actor(obj, matches)
+                        span = tok.doc[tok.i : obj.right_edge.i + 1]
+                        weight = _plover.goldstein("010", self.dicts.goldstein)
+                        return [CodedEvent(
+                            index, span.start_char, span.end_char, span.text, source, None,
+                            "according to", "010", _plover.plover("010"), weight, "asserted",
+                            None, "say",
+                        )]  # fmt: skip
+        return []
+
+    def _no_party(self, verb: Token, subjects: list[Token], matches: dict[int, Match]) -> bool:
+        """Whether a verb's subject is named and surely cannot act: "the talks are expected
+        to ...", "the atmosphere surrounding their meeting", "the meeting will demonstrate
+        ...", "the outcome could influence ...". Such a clause is no act between parties, and
+        reading one would invent it. (Violence is an event whoever is named, and the caller
+        keeps it: "three others died".)"""
+        if verb.pos_ == "NOUN":
+            return False
+        heads = subjects
+        if not heads and verb.dep_ == "acl" and verb.tag_ == "VBG":
+            heads = [verb.head]  # "operations targeting ...": the noun is the doer
+        if not heads:
+            return False
+        for head in heads:
+            # A name, a pronoun or dictionary words in the doer's own phrase: someone acts.
+            if any(t.i in matches or t.pos_ == "PROPN" or t.ent_type_ in _ACTOR_ENTS
+                   or t.lower_ in _PRONOUNS or t.lower_ == "their"
+                   for t in phrase_tokens(head, depth=0)):  # fmt: skip
+                return False
+            vc = code_verb(head, self.dicts.verbs)
+            if vc is not None and vc.code[:2] in _ACT_NOUN_ROOTS:
+                return False
+            # Only a thing that surely cannot act: a noun naming an act ("talks", "meeting")
+            # or a state of affairs. A common noun for people ("analysts", "a group of
+            # people") may be a party the dictionaries do not know.
+            if vc is None and head.lemma_.lower() not in _NON_PARTY_NOUNS:
+                return False
+        return True
 
     def _uncoded_events(self, tok: Token, matches: dict[int, Match], index: int,
                         taken: set[str]) -> list[CodedEvent]:  # fmt: skip

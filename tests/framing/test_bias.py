@@ -5,7 +5,6 @@ span-overlap scorer on hand-made cases, BASIL's sentence-relative offsets, and t
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -203,21 +202,6 @@ def test_the_shipped_model_uses_cheap_contextual_sentence_embeddings() -> None:
     assert data["meta"]["settings"]["informational"]["context_layers"] == (
         informational["context_layers"])
     assert MODEL_PATH.stat().st_size < 10_000_000
-
-
-@pytest.mark.slow  # the shipped informational model runs MiniLM's first layers
-def test_a_thousand_word_report_is_flagged_quickly() -> None:
-    flagger = BiasFlagger()
-    sentence = ("Mr. Smith, who critics say allegedly misled voters, slammed the “reform” "
-                "on Monday in a speech. ")
-    text = sentence * (1000 // len(sentence.split()) + 1)
-    flagger(text)  # warm
-    # CPU time, not wall time: the budget is the flagger's work, not the machine's other load.
-    # The framing budget is about 0.3 s of wall time on two cores per 1,000-word report.
-    began = time.process_time()
-    for _ in range(3):
-        flagger(text)
-    assert (time.process_time() - began) / 3 < 0.6
 
 
 def test_not_a_string_is_an_error() -> None:

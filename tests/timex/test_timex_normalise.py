@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from rashomon.errors import InputError
@@ -175,18 +173,6 @@ def test_to_dict() -> None:
     assert one("It happened yesterday.").to_dict() == {
         "start": 12, "end": 21, "text": "yesterday", "type": "DATE", "value": "2026-01-06",
         "anchored": True, "mod": None}
-
-
-def test_speed_of_a_thousand_word_report() -> None:
-    sentence = ("Officials said on Tuesday that talks held last month in Geneva would resume "
-                "next week, two years after the 2024 summit ended without a deal. ")
-    text = sentence * (1000 // len(sentence.split()) + 1)
-    find_timexes(text, DCT)
-    started = time.perf_counter()
-    for _ in range(5):
-        find_timexes(text, DCT)
-    per_call = (time.perf_counter() - started) / 5
-    assert per_call < 0.05  # the target is well under 10 ms; shared CPUs get slack
 
 
 @pytest.mark.slow
