@@ -57,7 +57,7 @@ def test_a_version_1_snapshot_still_loads(features: list[ArticleFeatures]) -> No
     # Written by the clusterer before ClusterConfig existed (its settings as flat params).
     old = StoryClusterer.from_bytes((HERE / "data" / "clusterer_v1.npz").read_bytes())
     assert old.config == ClusterConfig(recluster_threshold=0.12, neighbour_ratio=0.6,
-                                       recluster_min_direct=0.08)
+                                       recluster_min_direct=0.08, neighbour_min=1)
     assert old.stories() == {"s000001": ["v0", "v1", "v2", "v3"],
                              "s000002": ["p0", "p1", "p2", "p3"]}
     extra = FeatureExtractor().extract([Article(id="v9", text=VAN[0] + " More to follow.")])[0]

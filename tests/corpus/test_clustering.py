@@ -11,6 +11,7 @@ import pytest
 
 from rashomon.corpus.clustering import ClusterConfig, StoryClusterer
 from rashomon.corpus.features import SKETCH_DIM, ArticleFeatures, FeatureExtractor
+from rashomon.errors import ConfigurationError
 from rashomon.model import Article
 
 VAN = [
@@ -229,3 +230,61 @@ def test_recluster_with_approximate_neighbours_matches_exact(shared_data):
     approximate.exact_knn_limit = 0  # the path taken beyond 20,000 articles
     approximate.add_many(features)
     assert approximate.recluster() == exact.recluster()
+
+
+# -- the offline neighbourhood ----------------------------------------------------------------
+
+
+def test_neighbour_min_keeps_the_nearest_few_beside_a_close_twin():
+    # One near-twin (0.8) and the rest of its story at 0.25-0.3: the ratio rule alone (0.7 of
+    # the nearest, capped at 0.5: 0.35) keeps only the twin; neighbour_min keeps the 3 nearest.
+    sims = np.asarray([[0.8, 0.3, 0.28, 0.25, 0.1], [0.3, 0.0, -1.0, 0.0, 0.0]], np.float32)
+    alone = StoryClusterer(ClusterConfig(neighbour_min=1))._kept_neighbours(sims)
+    assert alone.tolist() == [
+        [True, False, False, False, False],
+        [True, False, False, False, False],
+    ]
+    kept = StoryClusterer(ClusterConfig(neighbour_min=3))._kept_neighbours(sims)
+    # never a neighbour of no similarity (a padded or out-of-window slot), however few
+    assert kept.tolist() == [[True, True, True, False, False], [True, False, False, False, False]]
+    # more than k asked for: every positive one
+    many = StoryClusterer(ClusterConfig(neighbour_min=50))._kept_neighbours(sims)
+    assert many.tolist() == (sims > 0).tolist()
+
+
+@pytest.mark.parametrize("value", [0, 2.5, True, -1])
+def test_neighbour_min_must_be_a_whole_number(value):
+    with pytest.raises(ConfigurationError) as caught:
+        ClusterConfig(neighbour_min=value)
+    assert caught.value.code == "E160" and "neighbour_min" in str(caught.value)
+
+
+def test_neighbour_min_joins_a_twin_pair_to_its_story():
+    # A story of six reports, two of them near-copies of each other (a rewrite): with the
+    # ratio rule alone the pair keeps only each other and comes out as a story of its own.
+    base = (
+        "Police in Ercis said the earthquake in Van province killed 12 people and AFAD sent "
+        "tents to the town of Ercis on Sunday."
+    )
+    extra = [
+        "Rescue teams dug through collapsed buildings in Ercis overnight.",
+        "The governor of Van said schools in Ercis would stay closed.",
+        "Aftershocks shook Van and Ercis into Monday, AFAD said.",
+        "Blood donations were appealed for in Van province after the quake.",
+    ]
+    twin = (
+        "Rescuers in Ercis found survivors of the Van earthquake in a collapsed apartment block, "
+        "the Turkish disaster agency AFAD said, as the death toll in Ercis rose to 13 people."
+    )
+    texts = [f"{base} {e}" for e in extra] + [twin, twin.replace("rose to 13", "climbed to 13")]
+    texts += PISCO
+    articles = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
+    features = FeatureExtractor().extract(articles)
+    grouped = {}
+    for minimum in (1, 3):
+        clusterer = StoryClusterer(ClusterConfig(neighbour_min=minimum))
+        clusterer.add_many(features)
+        grouped[minimum] = clusterer.recluster_labels().tolist()
+    van, pisco = grouped[3][:6], grouped[3][6:]
+    assert len(set(van)) == 1 and len(set(pisco)) == 1 and van[0] != pisco[0]
+    assert len(set(grouped[1][:6])) > 1  # the twin pair on its own

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
+from rashomon.corpus.clustering import ClusterConfig
+from rashomon.corpus.features import FeatureExtractor
 from rashomon.evaluation import clustering as ev
+from rashomon.model import Article
 
 
 def test_bcubed_and_pairwise_on_known_cases():
@@ -47,15 +51,20 @@ def test_figures_on_the_shared_data(shared_data, tmp_path):
     assert figures["lee"]["lexical"]["pearson"] > 0.5
     cv = figures["cv"]["criteria"]
     assert "CV B3 F1" in table and "fitted F1" in table
-    # The shipped offline settings are the ones every held-out unit chooses (macro criterion);
-    # the cross-validated ECB+ figure (0.9697, docs/clustering.md) must not fall back.
-    chosen = {str(c) for c in cv["macro"]["chosen"].values()}
-    assert chosen == {str(cv["macro"]["fitted_setting"])}
-    assert cv["macro"]["ecbplus"]["cv"]["f1"] >= 0.965
+    # The shipped offline settings are the ones the held-out units choose (macro criterion:
+    # 62 of 63); the cross-validated ECB+ figure (0.972 with neighbour_min, 0.9697 without,
+    # docs/clustering.md) must not fall back, nor be bought with a merge of NewsWCL50's or
+    # BASIL's events.
+    chosen = [str(c) for c in cv["macro"]["chosen"].values()]
+    assert max(set(chosen), key=chosen.count) == str(cv["macro"]["fitted_setting"])
+    assert figures["cv"]["settings"] == 336 and "neighbour_min" in cv["macro"]["fitted_setting"]
+    assert cv["macro"]["ecbplus"]["cv"]["f1"] >= 0.97
+    assert cv["macro"]["ecbplus"]["cv"]["precision"] == 1.0
+    assert cv["macro"]["newswcl50"]["cv"]["f1"] == 1.0
+    assert cv["macro"]["basil"]["cv"]["f1"] == 1.0 and cv["macro"]["basil"]["units"] == 45
     assert cv["macro"]["ecbplus"]["default"] == cv["macro"]["ecbplus"]["fitted"]
     assert cv["micro"]["ecbplus"]["cv"]["f1"] < cv["micro"]["ecbplus"]["fitted"]["f1"]
-    assert ev.main(["--data", str(shared_data), "--json", str(tmp_path / "f.json"),
-                    "--no-cv"]) == 0
+    assert ev.main(["--data", str(shared_data), "--json", str(tmp_path / "f.json"), "--no-cv"]) == 0
     assert (tmp_path / "f.json").read_text().startswith("{")
 
 
@@ -69,26 +78,40 @@ def test_bcubed_items_average_to_bcubed():
 
 
 QUAKES = [
-    ("van", "A magnitude 6.1 earthquake struck the Turkish province of Van on Sunday, killing 12 "
-            "people in Ercis, the disaster agency AFAD said. Rescuers searched the rubble."),
-    ("van", "Rescuers in Ercis pulled survivors from the rubble after the 6.1 earthquake in Van. "
-            "AFAD said the toll in Ercis rose to 13 and tents were sent to Van province."),
-    ("van", "The governor of Van declared an emergency in Ercis after the magnitude 6.1 quake "
-            "killed 12. AFAD said aftershocks shook Van and Ercis into Monday."),
-    ("peru", "A magnitude 8.0 earthquake shook southern Peru, killing 519 people in Pisco, where "
-             "the San Clemente church collapsed, and in Ica, civil defence said."),
-    ("peru", "Alan Garcia flew to Pisco as the toll from the 8.0 earthquake in Peru reached 519. "
-             "Looting was reported in Ica and troops guarded food stores in Pisco."),
-    ("peru", "Survivors in Pisco and Ica slept outside after the 8.0 earthquake that killed 519 "
-             "in Peru. The San Clemente church in Pisco collapsed, Alan Garcia said."),
+    (
+        "van",
+        "A magnitude 6.1 earthquake struck the Turkish province of Van on Sunday, killing 12 "
+        "people in Ercis, the disaster agency AFAD said. Rescuers searched the rubble.",
+    ),
+    (
+        "van",
+        "Rescuers in Ercis pulled survivors from the rubble after the 6.1 earthquake in Van. "
+        "AFAD said the toll in Ercis rose to 13 and tents were sent to Van province.",
+    ),
+    (
+        "van",
+        "The governor of Van declared an emergency in Ercis after the magnitude 6.1 quake "
+        "killed 12. AFAD said aftershocks shook Van and Ercis into Monday.",
+    ),
+    (
+        "peru",
+        "A magnitude 8.0 earthquake shook southern Peru, killing 519 people in Pisco, where "
+        "the San Clemente church collapsed, and in Ica, civil defence said.",
+    ),
+    (
+        "peru",
+        "Alan Garcia flew to Pisco as the toll from the 8.0 earthquake in Peru reached 519. "
+        "Looting was reported in Ica and troops guarded food stores in Pisco.",
+    ),
+    (
+        "peru",
+        "Survivors in Pisco and Ica slept outside after the 8.0 earthquake that killed 519 "
+        "in Peru. The San Clemente church in Pisco collapsed, Alan Garcia said.",
+    ),
 ]
 
 
 def test_crossvalidate_scores_each_unit_with_a_setting_chosen_without_it():
-    from rashomon.corpus.clustering import ClusterConfig
-    from rashomon.corpus.features import FeatureExtractor
-    from rashomon.model import Article
-
     articles = [Article(id=f"q{i}", text=t) for i, (_, t) in enumerate(QUAKES)]
     gold = [g for g, _ in QUAKES]
     features = FeatureExtractor().extract(articles)
@@ -98,8 +121,10 @@ def test_crossvalidate_scores_each_unit_with_a_setting_chosen_without_it():
     cv = ev.crossvalidate(features, gold, units, base=ClusterConfig(), grid=grid)
     macro = cv["criteria"]["macro"]
     assert cv["settings"] == 2
-    assert macro["chosen"] == {"quakes:peru": {"recluster_threshold": 0.08},
-                               "quakes:van": {"recluster_threshold": 0.08}}
+    assert macro["chosen"] == {
+        "quakes:peru": {"recluster_threshold": 0.08},
+        "quakes:van": {"recluster_threshold": 0.08},
+    }
     assert macro["quakes"]["cv"] == macro["quakes"]["fitted"]
     assert macro["quakes"]["cv"]["f1"] == pytest.approx(1.0)
     # With only the useless setting, every article is its own story: recall 1/3.
@@ -107,12 +132,32 @@ def test_crossvalidate_scores_each_unit_with_a_setting_chosen_without_it():
     assert worst["criteria"]["micro"]["quakes"]["cv"]["recall"] == pytest.approx(1 / 3)
 
 
+def test_crossvalidate_clusters_each_pool_on_its_own():
+    articles = [Article(id=f"q{i}", text=t) for i, (_, t) in enumerate(QUAKES)]
+    gold = [g for g, _ in QUAKES]
+    features = FeatureExtractor().extract(articles)
+    units = ["quakes:van"] * 3 + ["quakes:peru"] * 3
+    # A setting that merges whatever the neighbour graph links: both quakes in one pool ...
+    base = ClusterConfig(recluster_min_direct=0.0)
+    grid = {"recluster_threshold": (1e-6,)}
+    together = ev.crossvalidate(features, gold, units, base=base, grid=grid)
+    assert together["criteria"]["micro"]["quakes"]["cv"]["precision"] == pytest.approx(0.5)
+    # ... but never across pools.
+    apart = ev.crossvalidate(
+        features, gold, units, base=base, grid=grid, pools=["a"] * 3 + ["b"] * 3
+    )
+    assert apart["criteria"]["micro"]["quakes"]["cv"]["f1"] == pytest.approx(1.0)
+
+
 def test_clustering_a_file_writes_predictions_and_scores_gold(tmp_path, capsys):
-    import json
 
     path = tmp_path / "in.jsonl"
-    path.write_text("".join(json.dumps({"id": f"q{i}", "text": t, "story": g}) + "\n"
-                            for i, (g, t) in enumerate(QUAKES)))
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"q{i}", "text": t, "story": g}) + "\n"
+            for i, (g, t) in enumerate(QUAKES)
+        )
+    )
     out = tmp_path / "pred.jsonl"
     assert ev.main([str(path), "--predictions", str(out)]) == 0
     rows = [json.loads(line) for line in out.read_text().splitlines()]
