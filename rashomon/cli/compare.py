@@ -5,43 +5,35 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 
-import typer
-
 from rashomon._files import write_atomically
 from rashomon.cli.app import app
+from rashomon.cli.options import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    AllowPrivate,
+    Device,
+    Format,
+    Inputs,
+    MaxBytes,
+    Output,
+    Published,
+    Quiet,
+)
 from rashomon.errors import RashomonError
 from rashomon.model import Comparison
 from rashomon.progress import Stage, set_enabled
 
-FORMATS = ("terminal", "md", "json", "html")
-
 
 @app.command("compare")
 def compare_command(
-    inputs: list[str] = typer.Argument(  # noqa: B008
-        ..., help="Reports: text, HTML or JSONL files, folders, or http(s) addresses.",
-        show_default=False,
-    ),
-    fmt: str = typer.Option(
-        "terminal", "--format", "-f", help=f"Output format: {', '.join(FORMATS)}."
-    ),
-    output: str | None = typer.Option(
-        None, "--output", "-o", help="Write to this file instead of standard output."
-    ),
-    max_bytes: int = typer.Option(
-        20_000_000, "--max-bytes", help="Refuse inputs larger than this many bytes."
-    ),
-    allow_private: bool = typer.Option(
-        False, "--allow-private", help="Allow fetching from loopback and private addresses."
-    ),
-    device: str | None = typer.Option(
-        None, "--device", help="Where models run: cpu (default), cuda or auto."
-    ),
-    published: str | None = typer.Option(
-        None, "--published", help="Publication date (YYYY-MM-DD) for reports that carry none: "
-        "relative dates (\"on Tuesday\") are resolved against it."
-    ),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
+    inputs: Inputs,
+    fmt: Format = "terminal",
+    output: Output = None,
+    max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+    allow_private: AllowPrivate = False,
+    device: Device = None,
+    published: Published = None,
+    quiet: Quiet = False,
 ) -> None:
     """What the reports agree on, what only one reports, and where they contradict each other."""
     if fmt not in FORMATS:

@@ -7,11 +7,22 @@ import json
 import sys
 from collections.abc import Callable
 
-import typer
 from rich.console import Console
 
 from rashomon.cli.app import app
-from rashomon.cli.compare import FORMATS, reconcile_inputs, write_output
+from rashomon.cli.compare import reconcile_inputs, write_output
+from rashomon.cli.options import (
+    DEFAULT_MAX_BYTES,
+    FORMATS,
+    AllowPrivate,
+    Device,
+    Format,
+    Inputs,
+    MaxBytes,
+    Output,
+    Published,
+    Quiet,
+)
 from rashomon.errors import RashomonError
 from rashomon.model import Comparison
 from rashomon.render.common import doc_label, letters
@@ -22,11 +33,6 @@ from rashomon.render.storyline import (
     print_timeline,
     timeline_markdown,
     when_label,
-)
-
-_INPUTS = typer.Argument(
-    ..., help="Reports: text, HTML or JSONL files, folders, or http(s) addresses.",
-    show_default=False,
 )
 
 
@@ -84,21 +90,14 @@ def _command(what: str) -> Callable[..., None]:
     """The Typer command for "events" or "timeline"."""
 
     def command(
-        inputs: list[str] = _INPUTS,
-        fmt: str = typer.Option("terminal", "--format", "-f",
-                                help=f"Output format: {', '.join(FORMATS)}."),
-        output: str | None = typer.Option(None, "--output", "-o",
-                                          help="Write to this file instead of standard output."),
-        max_bytes: int = typer.Option(20_000_000, "--max-bytes",
-                                      help="Refuse inputs larger than this many bytes."),
-        allow_private: bool = typer.Option(False, "--allow-private",
-                                           help="Allow fetching from private addresses."),
-        device: str | None = typer.Option(None, "--device",
-                                          help="Where models run: cpu (default), cuda or auto."),
-        published: str | None = typer.Option(
-            None, "--published", help="Publication date (YYYY-MM-DD) for reports that carry "
-            "none: relative dates are resolved against it."),
-        quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
+        inputs: Inputs,
+        fmt: Format = "terminal",
+        output: Output = None,
+        max_bytes: MaxBytes = DEFAULT_MAX_BYTES,
+        allow_private: AllowPrivate = False,
+        device: Device = None,
+        published: Published = None,
+        quiet: Quiet = False,
     ) -> None:
         if fmt not in FORMATS:
             raise RashomonError("E042", format=fmt, expected=", ".join(FORMATS))
