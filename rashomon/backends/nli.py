@@ -34,6 +34,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from rashomon.backends.embeddings import default_embedder, half_precision, resolve_device
 from rashomon.errors import ConfigurationError
 
 LABELS: tuple[str, str, str] = ("entailment", "neutral", "contradiction")
@@ -327,8 +328,6 @@ class PairFeaturizer:
     @property
     def embedder(self) -> Any:
         if self._embedder is None:
-            from rashomon.backends.embeddings import default_embedder
-
             self._embedder = default_embedder()
         return self._embedder
 
@@ -463,7 +462,6 @@ class CrossEncoderJudge:
         import torch
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        from rashomon.backends.embeddings import resolve_device
 
         weights = path / "model.safetensors"
         if not weights.is_file():
@@ -486,6 +484,8 @@ class CrossEncoderJudge:
             quantize = self.device == "cpu"
         if quantize:
             model = _quantized(model)
+        elif half_precision(self.device):
+            model = model.half()  # logits come back as float32 (pair_logits)
         # int8 activations are scaled per batch, so a pair's probabilities then depend on the
         # pairs judged with it: such a judge must not pool the pairs of different stories.
         self.pools = not quantize
@@ -610,7 +610,6 @@ def default_judge(embedder: Any = None, *, device: str | None = None) -> Entailm
     if not folder and (BUNDLED_MODEL / "config.json").exists():
         folder = str(BUNDLED_MODEL)
     if folder:
-        from rashomon.backends.embeddings import resolve_device
 
         where = resolve_device(device)
         with _default_lock:

@@ -106,3 +106,21 @@ def test_judge_groups_pools_only_a_judge_that_may(pools, calls):
     assert [o.shape for o in out] == [(2, 3), (0, 3), (1, 3)]
     assert out[0][:, :2].tolist() == [[1, 2], [3, 1]] and out[2][0, :2].tolist() == [2, 1]
     assert judge_groups(Judge(pools), [[], []])[1].shape == (0, 3)
+
+
+def test_half_precision_only_on_a_gpu():
+    from rashomon.backends.embeddings import half_precision
+
+    assert half_precision("cuda") and half_precision("cuda:1")
+    assert not half_precision("cpu")
+
+
+def test_judge_on_the_cpu_is_not_half_precision():
+    import torch
+
+    from rashomon.backends.nli import BUNDLED_MODEL, CrossEncoderJudge
+
+    judge = CrossEncoderJudge(BUNDLED_MODEL, device="cpu", quantize=False)
+    assert {p.dtype for p in judge.model.parameters()} == {torch.float32}
+    probs = judge.judge([("Petro will meet Trump.", "Petro will meet Trump.")])
+    assert probs.dtype == np.float32 and probs.shape == (1, 3)
