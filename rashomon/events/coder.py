@@ -369,6 +369,12 @@ class EventCoder:
             infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
             if tok.dep_ == "relcl" and not infinitive:
                 return _conjuncts(tok.head), False
+            if tok.dep_ == "pcomp" and tok.head.dep_ == "prep":
+                # "accused Colombia of not doing enough", "blamed the police for failing to
+                # act": the object of the verb the preposition hangs from does it.
+                objs = [c for c in tok.head.head.children if c.dep_ in {"dobj", "obj"}]
+                if objs:
+                    return _conjuncts(objs[0]), False
             if tok.dep_ == "xcomp":
                 # "forcing the police to open fire": the governing verb's object acts.
                 objs = [c for c in tok.head.children if c.dep_ in {"dobj", "obj"}]

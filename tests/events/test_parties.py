@@ -62,3 +62,13 @@ def test_compound_doers_act_on_each_other_only_when_the_act_is_shared(code_text)
     assert met == {("Colombia", "Venezuela"), ("Venezuela", "Colombia")}
     delayed = _codes(code_text("Colombia and Venezuela have delayed their meeting."))
     assert {(s, t) for s, t, _, _ in delayed} >= {("Colombia", "Venezuela")}
+
+
+def test_the_object_does_what_it_is_accused_of(code_text) -> None:
+    # "accused Colombia of not doing enough to curb ...": the curbing is Colombia's, not Trump's
+    events = {e.lemma: e for e in code_text(
+        "Trump, meanwhile, has accused Colombia of not doing enough to curb cocaine flows.")}
+    assert events["curb"].source is not None and events["curb"].source.text == "Colombia"
+    failing = {e.lemma: e for e in code_text(
+        "The residents blamed the police for failing to stop the mob.")}
+    assert failing["fail"].source is not None and failing["fail"].source.text == "the police"
