@@ -141,8 +141,10 @@ def _time_path(pd: ParsedDoc, span: Span) -> list[Token]:
                              alignment_mode="expand")
     if words is None:
         return []
+    # spaCy makes a new Token object at every access, so tokens are compared by position
+    # (``is`` never holds, and the walk would not stop at a root that is no verb).
     token, path = words.root, []
-    while token.head is not token:
+    while token.head.i != token.i:
         token = token.head
         path.append(token)
         if token.pos_ in ("VERB", "AUX"):
@@ -166,7 +168,7 @@ def _time_of(
         for span, timex in sentence_times:
             path = _time_path(pd, span)
             if act in path or (path and act.pos_ in ("NOUN", "PROPN")
-                               and act.head is path[-1] and act.dep_ in _ARGUMENT_DEPS):
+                               and act.head.i == path[-1].i and act.dep_ in _ARGUMENT_DEPS):
                 return span, timex
         return None
     inside = [(s, t) for s, t in sentence_times

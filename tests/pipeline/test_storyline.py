@@ -194,3 +194,19 @@ def test_an_act_takes_the_time_that_hangs_from_it_not_any_in_its_sentence() -> N
     events, _ = build_storyline([pd], [[influence, meet]], times, [], [])
     when = {e.verb: e.when for e in events}
     assert when == {"influence": None, "meet": "2026-01-06"}
+
+
+def test_a_time_under_a_verbless_root_ends_the_walk() -> None:
+    """A headline with no verb ("Petro's visit to Washington on Tuesday"): the walk up from
+    the time stops at the root (it never did: spaCy makes a new Token at each access, so an
+    identity test never held, and the walk ran until memory ran out)."""
+    from rashomon.backends.parser import default_parser
+
+    text = "Petro's visit to Washington on Tuesday\n\nThe visit was announced by his office."
+    (pd,) = annotate([Article(id="d0", text=text, published="2026-01-05")], default_parser())
+    visit = event(text, "Petro's visit to Washington on Tuesday", actor(text, "Petro", "COLGOV"),
+                  actor(text, "Washington", "USA"), verb="visit", cameo="042")
+    visit.lemma = "visit"
+    times = [report_times(pd, [timex(text, "Tuesday", "2026-01-06")])]
+    events, _ = build_storyline([pd], [[visit]], times, [], [])
+    assert [e.verb for e in events] == ["visit"]
