@@ -6,8 +6,13 @@ copied with exactly one edit (:func:`rashomon.evaluation.perturb.perturb_article
 original and the copy are reconciled. A change is **caught** when rashomon reports exactly one
 contradiction, of the right kind, whose sides point at the changed words; it is **wrong kind**
 when the contradiction is in the right place but typed otherwise; **missed** when no
-contradiction points there; and every other contradiction is **extra** (the original and its
-copy agree on everything else). Deletions must give no contradiction at all.
+contradiction points there. Every other contradiction is one of three: a **repeat**, when it
+too points at the changed words (the edited sentence holds several facts, and each reports the
+change); a **follow-on**, when its explanation names both the replaced words and their
+replacement (a later sentence whose pronoun resolves to the edited name, so the copy really says
+something else there too); else it is **extra**, a false contradiction (the original and its
+copy agree on everything else). Both checks are mechanical: nothing else is excused. Deletions
+must give no contradiction at all.
 
 The articles come from NewsWCL50 and BASIL (measured here, never trained on) and, when
 present, the held-out part of ECB+.
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rashomon.model import Article, Comparison, Span
+from rashomon.model import Article, Comparison, Contradiction, Span
 
 if TYPE_CHECKING:
     from rashomon.reconcile import Reconciler
@@ -40,6 +45,11 @@ class Outcome:
     verdict: str  # "caught", "wrong kind", "missed", "clean" (deletion), "false alarm"
     reported: list[str] = field(default_factory=list)  # kinds of the contradictions reported
     extra: int = 0
+    repeats: int = 0  # more contradictions pointing at the changed words
+    follow_on: int = 0  # contradictions elsewhere naming both the replaced words and the new ones
+    sentence: str = ""  # the edited sentence, before and after
+    new_sentence: str = ""
+    details: list[str] = field(default_factory=list)  # each contradiction reported, for --verbose
 
 
 @dataclass(slots=True)
@@ -51,12 +61,14 @@ class ContradictionScore:
         for o in self.outcomes:
             table.setdefault(o.kind, Counter())[o.verdict] += 1
             table[o.kind]["extra"] += o.extra
+            table[o.kind]["repeat"] += o.repeats
+            table[o.kind]["follow-on"] += o.follow_on
         return table
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for kind, counts in self.by_kind().items():
-            n = sum(v for k, v in counts.items() if k != "extra")
+            n = sum(v for k, v in counts.items() if k not in ("extra", "repeat", "follow-on"))
             good = counts["caught"] if kind != "deletion" else counts["clean"]
             out[kind] = {**dict(counts), "n": n, "rate": round(good / n, 3) if n else None}
         return out
@@ -90,23 +102,45 @@ def _points_at(spans: list[Span], target: Span) -> bool:
     )
 
 
-def judge(comparison: Comparison, kind: str, changed: Span) -> Outcome:
+def _describe(c: Contradiction, where: str) -> str:
+    sides = " || ".join(" | ".join(f"{sp.document}: {sp.text[:160]}" for sp in side[:2])
+                        for side in c.sides)  # fmt: skip
+    return f"[{c.kind}, {where}] {c.explanation} :: {sides}"
+
+
+def _names_the_edit(c: Contradiction, original: str, new: str) -> bool:
+    """Whether the explanation names both the replaced words and their replacement."""
+    if not original.strip() or not new.strip():
+        return False
+    return original.strip() in c.explanation and new.strip() in c.explanation
+
+
+def judge(
+    comparison: Comparison, kind: str, changed: Span, original: str = "", new: str = ""
+) -> Outcome:
+    """Score one edited copy; ``original`` and ``new`` are the replaced words and their
+    replacement (for telling a follow-on contradiction from an extra one)."""
     at_change = [
         c for c in comparison.contradictions if any(_points_at(side, changed) for side in c.sides)
     ]
     others = [c for c in comparison.contradictions if c not in at_change]
     reported: list[str] = [c.kind for c in comparison.contradictions]
+    details = [_describe(c, "at change") for c in at_change]
+    details += [_describe(c, "elsewhere") for c in others]
     if kind == "deletion":
         verdict = "clean" if not comparison.contradictions else "false alarm"
-        return Outcome(kind, "", "", "", verdict, reported, len(comparison.contradictions))
+        return Outcome(kind, "", "", "", verdict, reported, len(comparison.contradictions),
+                       details=details)  # fmt: skip
     if not at_change:
         verdict = "missed"
     elif any(c.kind == kind for c in at_change):
         verdict = "caught"
     else:
         verdict = "wrong kind"
-    extra = len(others) + max(0, len(at_change) - 1)
-    return Outcome(kind, "", "", "", verdict, reported, extra)
+    follow_on = sum(_names_the_edit(c, original, new) for c in others)
+    extra = len(others) - follow_on
+    return Outcome(kind, "", "", "", verdict, reported, extra, max(0, len(at_change) - 1),
+                   follow_on, details=details)  # fmt: skip
 
 
 def run(
@@ -145,10 +179,13 @@ def run(
             except ValueError:
                 continue
             comparison = reconciler.compare([article, copy])
-            outcome = judge(comparison, kind, record.changed_span)
+            outcome = judge(comparison, kind, record.changed_span, record.original_text,
+                            record.new_text)  # fmt: skip
             outcome.article = article.id
             outcome.original = record.original_text
             outcome.changed = record.new_text
+            outcome.sentence = record.sentence
+            outcome.new_sentence = record.new_sentence
             score.outcomes.append(outcome)
             break
     return score
@@ -158,30 +195,43 @@ def format_report(score: ContradictionScore, *, verbose: bool = False) -> str:
     lines = [
         "Edited copies of real articles (NewsWCL50, BASIL): is each change reported as a "
         "contradiction of the right kind, and nothing else?",
-        f"  {'change':<13}{'n':>4}{'caught':>8}{'wrong kind':>12}{'missed':>8}{'extra':>7}"
-        f"{'rate':>7}",
+        f"  {'change':<13}{'n':>4}{'caught':>8}{'wrong kind':>12}{'missed':>8}{'repeat':>8}"
+        f"{'follow-on':>11}{'extra':>7}{'rate':>7}",
     ]
     for kind, row in score.to_dict().items():
         if kind == "deletion":
             lines.append(
                 f"  {'deletion':<13}{row['n']:>4}{row.get('clean', 0):>8}{'':>12}"
-                f"{row.get('false alarm', 0):>8}{row.get('extra', 0):>7}"
+                f"{row.get('false alarm', 0):>8}{'':>8}{'':>11}{row.get('extra', 0):>7}"
                 f"{row['rate'] or 0:>7.2f}   (no contradiction expected)"
             )
             continue
         lines.append(
             f"  {kind:<13}{row['n']:>4}{row.get('caught', 0):>8}{row.get('wrong kind', 0):>12}"
-            f"{row.get('missed', 0):>8}{row.get('extra', 0):>7}{row['rate'] or 0:>7.2f}"
+            f"{row.get('missed', 0):>8}{row.get('repeat', 0):>8}{row.get('follow-on', 0):>11}"
+            f"{row.get('extra', 0):>7}{row['rate'] or 0:>7.2f}"
         )
+    table = score.by_kind()
+    total = {k: sum(row[k] for row in table.values()) for k in ("extra", "repeat", "follow-on")}
+    lines.append(
+        f"  {len(score.outcomes)} copies: {total['extra']} extra (false) contradictions; "
+        f"{total['repeat']} repeats and {total['follow-on']} follow-ons of the edit"
+    )
     if verbose:
         lines.append("")
+        # Every miss, wrong kind and extra, with the edited sentence and what was reported.
         for o in score.outcomes:
-            if o.verdict in ("caught", "clean"):
+            if o.verdict in ("caught", "clean") and not (o.extra or o.follow_on):
                 continue
             lines.append(
                 f"  {o.verdict:<11} {o.kind:<12} {o.article}: {o.original!r} -> {o.changed!r}"
-                f" reported {o.reported}"
+                f" reported {o.reported}, repeats {o.repeats}, follow-on {o.follow_on},"
+                f" extra {o.extra}"
             )
+            if o.sentence:
+                lines.append(f"      before: {o.sentence}")
+                lines.append(f"      after:  {o.new_sentence}")
+            lines.extend(f"      {d}" for d in o.details)
     return "\n".join(lines)
 
 

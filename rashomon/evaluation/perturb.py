@@ -477,7 +477,15 @@ def _negation_edits(sent: SpacySpan) -> list[Edit]:
             return [Edit("negation", prev.idx, tok.idx + len(tok.text), _case_like(base,
                                                                                     prev.text))]
         if tok.lower_ == "never":
-            return [Edit("negation", prev.idx, tok.idx + len(tok.text), prev.text)]
+            end = tok.idx + len(tok.text)
+            # "never, ever" / "never ever": the "ever" only strengthens the negation, and left
+            # alone it makes the copy ungrammatical ("should have, ever been made").
+            after = list(doc[tok.i + 1 : tok.i + 3])
+            if after and after[0].text == "," and len(after) > 1:
+                after = after[1:]
+            if after and after[0].lower_ == "ever":
+                end = after[0].idx + len(after[0].text)
+            return [Edit("negation", prev.idx, end, prev.text)]
     # Insert one on the main predicate.
     target = _target_predicate(sent)
     if target is None or any(c.dep_ == "neg" for c in target.children):

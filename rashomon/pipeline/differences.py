@@ -31,6 +31,7 @@ from spacy.tokens import Token
 from rashomon.model import ContradictionKind, Detail, Quantity, Span, TimeMention
 from rashomon.pipeline.align import FactGroup, FactView
 from rashomon.pipeline.lexicon import (
+    CONDITIONALS,
     MONTHS,
     NEGATIONS,
     NEGATIVE_PREDICATES,
@@ -74,6 +75,10 @@ RELATIONAL_WORDS = frozenset(
 
 KIND_LABEL: dict[str, ContradictionKind] = {
     "person": "person", "place": "place", "organization": "organization"
+}
+# The recogniser's labels of those kinds.
+ENT_TYPE_KIND: dict[str, ContradictionKind] = {
+    "PERSON": "person", "GPE": "place", "LOC": "place", "ORG": "organization"
 }
 
 # One edit: the longest replaced stretch, in words, and the words that must stay the same.
@@ -318,6 +323,7 @@ def group_details(group: FactGroup) -> list[Detail]:
 
 
 _WORD = re.compile(r"[\w’'-]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
 _POLARITY_WORDS = NEGATIONS | NEGATIVE_PREDICATES | {
     "denied", "denies", "denying", "did", "does", "do", "said", "says", "say", "told", "has",
     "had", "have", "is", "was", "are", "were",
@@ -344,15 +350,27 @@ def explain_judged(
         return None  # reworded polarity the judge misreads; the typed analysis says it agrees
     if changed <= _POLARITY_WORDS:
         return "negation"
+    # "entered" / "did not enter": one verb, negated in one wording.
+    edit = one_edit(ia, ib)
+    if edit is not None and not same_polarity and _negation_edit(*edit):
+        return "negation"
     if any(any(c.isdigit() for c in w) for w in changed):
         return "number"
     if changed & {m for m in MONTHS} | changed & {d for d in WEEKDAYS}:
         return "date"
+    # Names compare without a possessive ending or a joined tag ("Romney’s", "R-Fla.").
+    bits = {p.rstrip(".") for w in changed for p in _POSSESSIVE.sub("", w).split("-") if p}
     for info in (ia, ib):
         for entity, (kind, _) in info.entities.items():
             words = {w.lower() for w in _WORD.findall(names.get(entity, ""))}
-            if words & changed and kind in KIND_LABEL:
+            if words & (changed | bits) and kind in KIND_LABEL:
                 return KIND_LABEL[kind]
+    # A changed word the recogniser tagged as a name of a kind, though no entity of the fact
+    # holds it ("Mr. Reid's description" / "Mr. Romney's description" in a fact about states).
+    for info in (ia, ib):
+        for w in info.words:
+            if w.lower.rstrip(".") in bits and w.capitalised and w.ent_type in ENT_TYPE_KIND:
+                return ENT_TYPE_KIND[w.ent_type]
     return "other"
 
 
@@ -487,7 +505,7 @@ def edit_conflict(
             return replaced("date")
         if _is_name(ra) and _is_name(rb):
             return _name_edit(a, b, ia, ib, ra, rb, names)
-    polar = not (a.part or b.part or ia.conditional or ib.conditional) and ia.voice == ib.voice
+    polar = not (a.part or b.part) and ia.voice == ib.voice and _asserted(ia, ib, ra, rb)
     if not polar:
         return None
     # "shortly after" / "shortly before" the same event relate two facts to it: not opposites.
@@ -498,21 +516,46 @@ def edit_conflict(
         return Conflict(
             "other", a, b, f"{ra[0].lemma!r} against {rb[0].lemma!r}", sa, sb, 0.8
         )
-    # "says" / "does not say", "have never" / "have": the same words once a negation (and the
-    # "do" that carries it) is taken out.
-    def bare(words: tuple[Word, ...]) -> list[str]:
-        return [w.lemma for w in words if w.lower not in NEGATIONS and w.lemma not in
-                NEGATION_SUPPORT and w.lower not in NEGATION_SUPPORT]
-
-    def negations(words: tuple[Word, ...]) -> int:
-        return sum(w.lower in NEGATIONS for w in words)
-
-    if bare(ra) == bare(rb) and negations(ra) % 2 != negations(rb) % 2:
-        neg, pos = ("first", "second") if negations(ra) % 2 else ("second", "first")
+    if _negation_edit(ra, rb):
+        neg, pos = ("first", "second") if _negations(ra) % 2 else ("second", "first")
         return Conflict(
             "negation", a, b, f"the {neg} report denies what the {pos} asserts", sa, sb
         )
     return None
+
+
+def _asserted(ia: ViewInfo, ib: ViewInfo, ra: tuple[Word, ...], rb: tuple[Word, ...]) -> bool:
+    """Whether the edited words are asserted, not part of a hypothetical. A fact with "if" or
+    "unless" is a hypothetical throughout; "whether" opens a question only after it, so an edit
+    before it ("was asked whether" / "was not asked whether") changes an assertion."""
+    if not (ia.conditional or ib.conditional):
+        return True
+    # The words before the edit are the same in both: its index is the same in both.
+    at = next(i for i, w in enumerate(ia.words) if w is ra[0]) if ra else next(
+        i for i, w in enumerate(ib.words) if w is rb[0]
+    )
+    return all(
+        w.lower == "whether" and i > at
+        for info in (ia, ib)
+        for i, w in enumerate(info.words)
+        if w.lower in CONDITIONALS
+    )
+
+
+def _bare(words: tuple[Word, ...]) -> list[str]:
+    """The words' lemmas without negations and the "do" that carries one."""
+    return [w.lemma for w in words if w.lower not in NEGATIONS and w.lemma not in
+            NEGATION_SUPPORT and w.lower not in NEGATION_SUPPORT]  # fmt: skip
+
+
+def _negations(words: tuple[Word, ...]) -> int:
+    return sum(w.lower in NEGATIONS for w in words)
+
+
+def _negation_edit(ra: tuple[Word, ...], rb: tuple[Word, ...]) -> bool:
+    """"says" / "does not say", "have never" / "have": the same words once a negation (and the
+    "do" that carries it) is taken out, negated in one of them only."""
+    return _bare(ra) == _bare(rb) and _negations(ra) % 2 != _negations(rb) % 2
 
 
 def _continues_name(words: tuple[Word, ...], run: tuple[Word, ...]) -> bool:
@@ -556,12 +599,27 @@ def _name_edit(
     name_b = (names.get(eb[0]) if eb else None) or _surface(rb, sb)
     if _related_names(name_a, name_b):
         return None
-    # A report whose sentence names the other's actor too tells of two actors.
-    if {w.lower for w in rb} <= ia.sentence_words or {w.lower for w in ra} <= ib.sentence_words:
+    # A report whose sentence names the other's actor too tells of two actors; unless the two
+    # sentences are the same words but for this edit (one copy of one sentence, in which the
+    # other name keeps its other place: "Hunter asked ..., Boehner said" / "..., Hunter said").
+    names_both = {w.lower for w in rb} <= ia.sentence_words or {
+        w.lower for w in ra
+    } <= ib.sentence_words
+    if names_both and not _same_sentence_but(ia, ib, ra, rb):
         return None
     return Conflict(
         KIND_LABEL[kind], a, b, f"{name_a} against {name_b}", _covering(ra, sa), _covering(rb, sb)
     )
+
+
+def _same_sentence_but(
+    ia: ViewInfo, ib: ViewInfo, ra: tuple[Word, ...], rb: tuple[Word, ...]
+) -> bool:
+    """Whether the facts' two sentences use the same words but for those of the edit."""
+    if not ia.sentence_words or not ib.sentence_words:
+        return False
+    edited = {w.lower for w in (*ra, *rb)}
+    return ia.sentence_words ^ ib.sentence_words <= edited
 
 
 def agreement(a: FactView, b: FactView) -> float:

@@ -139,6 +139,8 @@ def test_negation_is_grammatical(nlp):
         ("The company has released the figures for the quarter.", "The company has not released"),
         ("The minister did not confirm the report on Friday.", "The minister did confirm"),
         ("The police say the suspect never entered the building.", "the suspect entered"),
+        ("It should have never, ever been made public, he said.", "It should have been made"),
+        ("They will never ever agree to the terms of the deal.", "They will agree to"),
     ]:
         article = Article(id="s", text=sentence)
         copy, record = perturb_article(article, "negation", rng, nlp=nlp)
