@@ -418,7 +418,14 @@ def run_cli(args: list[str], *, slow: float = 0.0, **env_vars: str) -> subproces
     return subprocess.Popen(
         [sys.executable, "-c", DRIVER.format(here=str(HERE)), *args],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # An ignored SIGINT is inherited (a shell's background job, a test that ran a server
+        # before): the command must start as a user's would, with Ctrl-C working.
+        preexec_fn=_default_sigint,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_killed_ingest_resumes_without_loss(store_url: str, tmp_path: Path) -> None:
