@@ -36,8 +36,6 @@ def compare_command(
     quiet: Quiet = False,
 ) -> None:
     """What the reports agree on, what only one reports, and where they contradict each other."""
-    if fmt not in FORMATS:
-        raise RashomonError("E042", format=fmt, expected=", ".join(FORMATS))
     comparison = reconcile_inputs(inputs, max_bytes=max_bytes, allow_private=allow_private,
                                   device=device, quiet=quiet, fmt=fmt, published=published)
     color = None
@@ -67,7 +65,10 @@ def reconcile_inputs(
     """Read the reports and reconcile them, with progress messages and warnings on stderr.
 
     ``published`` dates the reports that carry no date of their own; a report's own date wins.
+    An unknown ``fmt`` is E042, before anything is read.
     """
+    if fmt not in FORMATS:
+        raise RashomonError("E042", format=fmt, expected=", ".join(FORMATS))
     published = publication_date(published)
     if quiet:
         set_enabled(False)

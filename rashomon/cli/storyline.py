@@ -13,7 +13,6 @@ from rashomon.cli.app import app
 from rashomon.cli.compare import reconcile_inputs, write_output
 from rashomon.cli.options import (
     DEFAULT_MAX_BYTES,
-    FORMATS,
     AllowPrivate,
     Device,
     Format,
@@ -23,7 +22,6 @@ from rashomon.cli.options import (
     Published,
     Quiet,
 )
-from rashomon.errors import RashomonError
 from rashomon.model import Comparison
 from rashomon.render.common import doc_label, letters
 from rashomon.render.storyline import (
@@ -99,8 +97,6 @@ def _command(what: str) -> Callable[..., None]:
         published: Published = None,
         quiet: Quiet = False,
     ) -> None:
-        if fmt not in FORMATS:
-            raise RashomonError("E042", format=fmt, expected=", ".join(FORMATS))
         comparison = reconcile_inputs(inputs, max_bytes=max_bytes, allow_private=allow_private,
                                       device=device, quiet=quiet, fmt=fmt, published=published)
         color = fmt == "terminal" and output is None and sys.stdout.isatty()
